@@ -1,0 +1,1 @@
+"""枫桥 Fengqiao: grassroots dispute resolution and public legal services."""

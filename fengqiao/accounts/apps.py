@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "fengqiao.accounts"
+    verbose_name = "用户与权限"

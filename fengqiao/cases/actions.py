@@ -1,0 +1,584 @@
+"""The only write path for disputes. One function per action, each atomic and audited.
+
+Every function locks the dispute, checks the actor's jurisdiction and capability,
+asks ``workflow.decide`` whether the step is lawful, writes the change, a Transition
+row and an audit entry in one transaction, and returns what it created.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from fengqiao.accounts import audit
+from fengqiao.accounts.choices import Role
+from fengqiao.accounts.models import AuditEntry, Mediator, User
+from fengqiao.accounts.roles import FOLLOW_UP_ONLY, REGISTRARS, may_mediate_at
+from fengqiao.cases import queries, workflow
+from fengqiao.cases.choices import (
+    REFERRAL_CHANNELS,
+    Action,
+    AgreementForm,
+    Channel,
+    ConfirmationResult,
+    PerformanceStatus,
+    Satisfaction,
+    Status,
+    Tier,
+    TransferTarget,
+    VisitMethod,
+)
+from fengqiao.cases.models import (
+    Agreement,
+    Dispute,
+    FollowUpVisit,
+    JudicialConfirmation,
+    Party,
+    Performance,
+    SessionRecord,
+    Transition,
+)
+from fengqiao.cases.schemas import DisputeIn
+from fengqiao.core import clock
+from fengqiao.core.errors import DomainError, PermissionDenied
+from fengqiao.deadlines import rules
+from fengqiao.geography import codes
+from fengqiao.geography import queries as geo
+from fengqiao.geography.choices import Level, OrgKind
+from fengqiao.geography.models import AdminUnit, Organisation
+
+TIER_LEVEL = {Tier.VILLAGE: Level.VILLAGE, Tier.TOWNSHIP: Level.TOWNSHIP, Tier.COUNTY: Level.COUNTY}
+TRANSFER_BODY = {
+    TransferTarget.COURT: OrgKind.COURT,
+    TransferTarget.ARBITRATION: OrgKind.ARBITRATION_COMMISSION,
+    TransferTarget.LEGAL_AID: OrgKind.LEGAL_AID_CENTER,
+    # 行政复议法 (2023) Art. 4: the county government's reconsideration office is its justice bureau.
+    TransferTarget.ADMIN_RECONSIDERATION: OrgKind.JUSTICE_BUREAU,
+    TransferTarget.POLICE: OrgKind.POLICE_STATION,
+}
+
+
+# ---------------------------------------------------------------- registration
+
+
+def check_registration(data: DisputeIn, actor: User, unit_level: int | None) -> None:
+    """Who may register a dispute where; ``unit_level`` is the level of ``data.admin_unit``
+    (None when no such unit exists)."""
+    if actor.role not in REGISTRARS:
+        raise PermissionDenied("您的角色不能登记纠纷")
+    if unit_level is None:
+        raise DomainError("纠纷发生地不是有效的行政区划代码", field="admin_unit")
+    if unit_level < Level.COUNTY:
+        raise DomainError("纠纷发生地请至少选到县(区)一级", field="admin_unit")
+    if actor.role not in (Role.CITIZEN, Role.PARTNER) and not codes.contains(actor.admin_unit_id or 0, data.admin_unit):
+        raise DomainError("纠纷发生地不在您的管辖范围内", field="admin_unit")
+    if data.channel in REFERRAL_CHANNELS and actor.role != Role.PARTNER and data.referred_by_org is None:
+        raise DomainError("委派或移送的纠纷请注明委派/移送单位", field="referred_by_org")
+
+
+def _build(data: DisputeIn, actor: User, now: dt.datetime, is_demo: bool = False) -> Dispute:
+    referred_by: int | None = data.referred_by_org
+    if actor.role == Role.PARTNER:
+        referred_by = actor.organisation_id
+    return Dispute(
+        received_at=data.received_at or now,
+        channel=data.channel,
+        dispute_type=data.dispute_type,
+        summary=data.summary,
+        narrative=data.narrative,
+        admin_unit_id=data.admin_unit,
+        address=data.address,
+        amount=data.amount,
+        people_involved=max(data.people_involved, len(data.parties)),
+        tier=_home_tier(data.admin_unit),
+        referred_by_org_id=referred_by,
+        external_id=data.external_id,
+        created_by=actor,
+        is_demo=is_demo,
+        updated_at=now,
+    )
+
+
+def _parties(dispute: Dispute, data: DisputeIn) -> list[Party]:
+    return [
+        Party(
+            dispute=dispute,
+            role=p.role,
+            kind=p.kind,
+            name=p.name,
+            id_number=p.id_number,
+            org_code=p.org_code,
+            gender=p.gender,
+            phone=p.phone,
+            address=p.address,
+            language=p.language,
+            refuses_mediation=p.refuses_mediation,
+        )
+        for p in data.parties
+    ]
+
+
+def _home_tier(code: int) -> Tier:
+    """The lowest tier that can take a dispute located at ``code`` (小事不出村)."""
+    level = codes.level_of(code)
+    if level == Level.VILLAGE:
+        return Tier.VILLAGE
+    if level == Level.TOWNSHIP:
+        return Tier.TOWNSHIP
+    return Tier.COUNTY
+
+
+def _unit_levels(codes_: Iterable[int]) -> dict[int, int]:
+    return dict(AdminUnit.objects.filter(code__in=set(codes_)).values_list("code", "level"))
+
+
+def _register_transition(d: Dispute, actor: User, now: dt.datetime) -> Transition:
+    return Transition(
+        dispute=d,
+        action=Action.REGISTER,
+        from_status="",
+        to_status=Status.REGISTERED,
+        actor=actor,
+        actor_name=actor.display_name,
+        at=now,
+        data={"channel": d.channel},
+    )
+
+
+@transaction.atomic
+def register_dispute(data: DisputeIn, *, actor: User) -> Dispute:
+    """Record a new dispute from any channel, with its parties, as 待受理."""
+    check_registration(data, actor, _unit_levels([data.admin_unit]).get(data.admin_unit))
+    if data.external_id and Dispute.objects.filter(external_id=data.external_id).exists():
+        raise DomainError("该外部编号的纠纷已登记，不能重复登记", field="external_id")
+    now = clock.now()
+    dispute = _build(data, actor, now)
+    dispute.save()
+    Party.objects.bulk_create(_parties(dispute, data))
+    _register_transition(dispute, actor, now).save()
+    audit.record(actor, "register_dispute", dispute, channel=data.channel)
+    return dispute
+
+
+def register_disputes_bulk(
+    rows: Sequence[DisputeIn], *, actor: User, is_demo: bool = False, check: bool = True
+) -> list[Dispute]:
+    """Register many disputes in one transaction (imports, demo data).
+
+    The caller has validated each row; rows whose external id is already present are
+    skipped, so a re-import creates no duplicates. Raises on the first rule failure,
+    and then writes nothing.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        if check:
+            levels = _unit_levels(r.admin_unit for r in rows)
+            for r in rows:
+                check_registration(r, actor, levels.get(r.admin_unit))
+        ext = [r.external_id for r in rows if r.external_id]
+        seen = set(Dispute.objects.filter(external_id__in=ext).values_list("external_id", flat=True)) if ext else set()
+        fresh = []
+        for r in rows:
+            if r.external_id and r.external_id in seen:
+                continue
+            if r.external_id:
+                seen.add(r.external_id)
+            fresh.append(r)
+        disputes = Dispute.objects.bulk_create([_build(r, actor, now, is_demo) for r in fresh], batch_size=500)
+        Party.objects.bulk_create([p for d, r in zip(disputes, fresh, strict=True) for p in _parties(d, r)], batch_size=1000)
+        Transition.objects.bulk_create([_register_transition(d, actor, now) for d in disputes], batch_size=1000)
+        AuditEntry.objects.bulk_create(
+            [audit.entry(actor, "register_dispute", "cases.dispute", str(d.pk), bulk=True) for d in disputes],
+            batch_size=1000,
+        )
+    return disputes
+
+
+# ---------------------------------------------------------------- the lifecycle
+
+
+def _facts(d: Dispute, today: dt.date | None = None) -> workflow.Facts:
+    agreement = d.agreements.order_by("-created_at", "-id").first()
+    return workflow.Facts(
+        status=Status(d.status),
+        tier=Tier(d.tier),
+        today=today or clock.today(),
+        refusing_parties=tuple(d.parties.filter(refuses_mediation=True).values_list("name", flat=True)),
+        sessions=d.sessions.count(),
+        agreement_form=AgreementForm(agreement.form) if agreement else None,
+        agreement_effective_on=agreement.effective_on if agreement else None,
+        follow_ups=d.follow_ups.count(),
+    )
+
+
+def _authorize(actor: User, d: Dispute, action: Action) -> None:
+    if action == Action.RECORD_FOLLOW_UP and actor.role in FOLLOW_UP_ONLY:
+        return
+    if not may_mediate_at(actor.role, TIER_LEVEL[Tier(d.tier)]):
+        raise PermissionDenied(f"该纠纷由{Tier(d.tier).label}办理，您不能执行“{action.label}”")
+
+
+def _lock(d: Dispute | int, actor: User) -> Dispute:
+    pk = d.pk if isinstance(d, Dispute) else d
+    return queries.dispute_for(actor, pk, for_update=True)
+
+
+def _step(
+    d: Dispute,
+    action: Action,
+    *,
+    actor: User,
+    intent: workflow.Intent | None = None,
+    today: dt.date | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    apply: Callable[[Dispute], dict[str, Any]] | None = None,
+) -> workflow.Decision:
+    """Authorize, decide, apply, set status and outcome, and write the Transition and audit rows.
+
+    ``apply`` makes the field changes that follow from an allowed step and returns
+    details for the timeline. The caller creates the action's own records after;
+    ``d`` is saved here.
+    """
+    _authorize(actor, d, action)
+    intent = intent or workflow.Intent()
+    try:
+        decision = workflow.decide(action, _facts(d, today), intent)
+    except workflow.WorkflowError as e:
+        raise DomainError(e.message, field=e.field) from None
+    data = dict(data or {})
+    if apply is not None:
+        data.update(apply(d))
+    now = clock.now()
+    from_status = d.status
+    d.status = decision.to_status
+    if decision.outcome:
+        d.outcome = decision.outcome
+    if decision.to_status == Status.CLOSED and from_status != Status.CLOSED:
+        d.closed_at = now
+    d.updated_at = now
+    d.save()
+    Transition.objects.create(
+        dispute=d,
+        action=action,
+        from_status=from_status,
+        to_status=decision.to_status,
+        actor=actor,
+        actor_name=actor.display_name,
+        at=now,
+        reason=reason or intent.reason or intent.advice,
+        data=data,
+    )
+    audit.record(actor, action.value, d, from_status=from_status, to_status=decision.to_status)
+    return decision
+
+
+def _mediation_due(d: Dispute, start: dt.date) -> dt.date:
+    rule = "court_referred_mediation" if d.channel == Channel.COURT_REFERRAL else "mediation"
+    return rules.due_date(rule, start)
+
+
+def _take_over(d: Dispute, tier: Tier) -> dict[str, Any]:
+    """Hand the dispute to the mediating body of ``tier`` for its location, with a fresh term."""
+    org = geo.committee_for(d.admin_unit_id, TIER_LEVEL[tier])
+    if org is None:
+        raise DomainError(f"纠纷发生地没有{tier.label}调解组织", field="to_tier")
+    from_tier = d.tier
+    d.tier = tier
+    d.handling_org = org
+    d.mediator = None
+    d.mediation_due_on = _mediation_due(d, clock.today())
+    return {"from_tier": from_tier, "to_tier": tier, "org": org.name, "due": d.mediation_due_on.isoformat()}
+
+
+@transaction.atomic
+def accept_dispute(dispute: Dispute, *, actor: User, tier: Tier | None = None, note: str = "") -> Dispute:
+    """受理: a committee takes the dispute on; the one-month mediation term starts."""
+    d = _lock(dispute, actor)
+    tier = tier or Tier(d.tier)
+    if workflow.TIER_ORDER[tier] < workflow.TIER_ORDER[_home_tier(d.admin_unit_id)]:
+        raise DomainError("纠纷发生地不属于该层级的调解组织", field="tier")
+    d.tier = tier  # the actor must be able to act at the tier that will handle it
+    d.accepted_at = clock.now()
+    _step(d, Action.ACCEPT, actor=actor, reason=note, apply=lambda d: _take_over(d, tier))
+    return d
+
+
+@transaction.atomic
+def decline_dispute(dispute: Dispute, *, actor: User, reason: str) -> Dispute:
+    d = _lock(dispute, actor)
+    _step(d, Action.DECLINE, actor=actor, intent=workflow.Intent(reason=reason))
+    return d
+
+
+@transaction.atomic
+def record_refusal(dispute: Dispute, *, actor: User, party_id: int, refuses: bool, reason: str) -> Party:
+    """Record that a party clearly refuses mediation, or has withdrawn a refusal (人民调解法 Art. 17)."""
+    d = _lock(dispute, actor)
+    party = d.parties.filter(pk=party_id).first()
+    if party is None:
+        raise DomainError("当事人不属于该纠纷", field="party_id")
+    _step(
+        d,
+        Action.RECORD_REFUSAL,
+        actor=actor,
+        intent=workflow.Intent(reason=reason),
+        data={"party": party.name, "refuses": refuses},
+    )
+    party.refuses_mediation = refuses
+    party.save(update_fields=["refuses_mediation"])
+    return party
+
+
+@transaction.atomic
+def assign_mediator(dispute: Dispute, *, actor: User, mediator: Mediator, reason: str = "") -> Dispute:
+    """指派调解员: the committee appoints one of its mediators (人民调解法 Art. 19)."""
+    d = _lock(dispute, actor)
+    if not mediator.is_active:
+        raise DomainError("该调解员已不在册", field="mediator")
+    if mediator.organisation_id != d.handling_org_id:
+        raise DomainError("调解员须为承办调解组织的在册人员", field="mediator")
+    d.mediator = mediator
+    _step(d, Action.ASSIGN_MEDIATOR, actor=actor, reason=reason, data={"mediator": mediator.name})
+    return d
+
+
+@transaction.atomic
+def record_session(
+    dispute: Dispute,
+    *,
+    actor: User,
+    held_at: dt.datetime,
+    place: str,
+    content: str,
+    attendees: str = "",
+    mediator: Mediator | None = None,
+) -> SessionRecord:
+    """调解笔录: one mediation session and its record (人民调解法 Art. 27)."""
+    d = _lock(dispute, actor)
+    if not content.strip():
+        raise DomainError("请填写调解经过及笔录", field="content")
+    if not place.strip():
+        raise DomainError("请填写调解地点", field="place")
+    if held_at > clock.now():
+        raise DomainError("调解时间不能晚于现在", field="held_at")
+    _step(d, Action.RECORD_SESSION, actor=actor, data={"held_at": held_at.isoformat(), "place": place})
+    return SessionRecord.objects.create(
+        dispute=d,
+        held_at=held_at,
+        place=place,
+        content=content,
+        attendees=attendees,
+        mediator=mediator or d.mediator,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def extend_mediation(
+    dispute: Dispute, *, actor: User, both_parties_consent: bool, reason: str, new_due: dt.date | None = None
+) -> Dispute:
+    """Extend the mediation term, only with both parties' consent (人民调解工作若干规定 Art. 33)."""
+    d = _lock(dispute, actor)
+    current = d.mediation_due_on or clock.today()
+    new_due = new_due or rules.add_months(current, 1)
+    if new_due <= current:
+        raise DomainError("延长后的期限须晚于原期限", field="new_due")
+    d.mediation_due_on = new_due
+    _step(
+        d,
+        Action.EXTEND_DEADLINE,
+        actor=actor,
+        intent=workflow.Intent(reason=reason, both_parties_consent=both_parties_consent),
+        data={"from": current.isoformat(), "to": new_due.isoformat()},
+    )
+    return d
+
+
+@transaction.atomic
+def reach_agreement(
+    dispute: Dispute,
+    *,
+    actor: User,
+    form: AgreementForm,
+    facts: str,
+    terms: str,
+    performance_method: str,
+    responsibilities: str = "",
+    performance_place: str = "",
+    performance_deadline: dt.date | None = None,
+    effective_on: dt.date | None = None,
+    copies: int | None = None,
+) -> Agreement:
+    """调解协议: record the agreement. A written one needs the contents of 人民调解法 Art. 29 and
+    人民调解工作若干规定 Art. 35 (facts, disputed matters and responsibilities; rights and
+    obligations; manner, place and time of performance)."""
+    d = _lock(dispute, actor)
+    effective_on = effective_on or clock.today()
+    if effective_on > clock.today():
+        raise DomainError("生效日期不能晚于今天", field="effective_on")
+    if not terms.strip():
+        raise DomainError("请填写协议内容", field="terms")
+    if form == AgreementForm.WRITTEN:
+        if not facts.strip():
+            raise DomainError("书面协议须载明纠纷主要事实、争议事项（人民调解法第二十九条）", field="facts")
+        if not performance_method.strip():
+            raise DomainError("书面协议须载明履行方式、期限（人民调解法第二十九条）", field="performance_method")
+    parties = d.parties.count()
+    _step(d, Action.REACH_AGREEMENT, actor=actor, data={"form": form, "effective_on": effective_on.isoformat()})
+    return Agreement.objects.create(
+        dispute=d,
+        form=form,
+        facts=facts,
+        responsibilities=responsibilities,
+        terms=terms,
+        performance_method=performance_method,
+        performance_place=performance_place,
+        performance_deadline=performance_deadline,
+        effective_on=effective_on,
+        # 人民调解法 Art. 29: one copy for each party and one kept by the committee.
+        copies=copies or parties + 1,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def fail_mediation(dispute: Dispute, *, actor: User, advice: str, reason: str = "") -> Dispute:
+    """终止调解: mediation failed; the parties are told their other routes (人民调解法 Art. 26)."""
+    d = _lock(dispute, actor)
+    _step(
+        d,
+        Action.FAIL_MEDIATION,
+        actor=actor,
+        intent=workflow.Intent(advice=advice, reason=reason),
+        reason=f"{reason}\n告知其他途径：{advice}".strip(),
+        data={"advice": advice},
+    )
+    return d
+
+
+@transaction.atomic
+def apply_confirmation(
+    dispute: Dispute, *, actor: User, applied_on: dt.date | None = None, court: Organisation | None = None
+) -> JudicialConfirmation:
+    """申请司法确认: the joint application, within 30 days of the agreement taking effect
+    (人民调解法 Art. 33; 民事诉讼法 Art. 205)."""
+    d = _lock(dispute, actor)
+    applied_on = applied_on or clock.today()
+    if applied_on > clock.today():
+        raise DomainError("申请日期不能晚于今天", field="applied_on")
+    court = court or geo.nearest_org(d.admin_unit_id, OrgKind.COURT)
+    if court is None or court.kind != OrgKind.COURT:
+        raise DomainError("请选择受理司法确认的人民法院", field="court")
+    agreement = d.agreements.order_by("-created_at", "-id").first()
+    _step(d, Action.APPLY_CONFIRMATION, actor=actor, today=applied_on, data={"court": court.name})
+    assert agreement is not None  # the guard requires an agreement
+    return JudicialConfirmation.objects.create(agreement=agreement, court=court, applied_on=applied_on)
+
+
+@transaction.atomic
+def record_confirmation(
+    dispute: Dispute, *, actor: User, result: ConfirmationResult, decided_on: dt.date | None = None
+) -> JudicialConfirmation:
+    d = _lock(dispute, actor)
+    confirmation = JudicialConfirmation.objects.filter(agreement__dispute=d).order_by("-id").first()
+    if confirmation is None:
+        raise DomainError("没有待审查的司法确认申请")
+    decided_on = decided_on or clock.today()
+    if decided_on < confirmation.applied_on:
+        raise DomainError("裁定日期不能早于申请日期", field="decided_on")
+    _step(
+        d,
+        Action.RECORD_CONFIRMATION,
+        actor=actor,
+        intent=workflow.Intent(confirmation_result=result),
+        data={"result": result},
+    )
+    confirmation.result = result
+    confirmation.decided_on = decided_on
+    confirmation.save(update_fields=["result", "decided_on"])
+    return confirmation
+
+
+@transaction.atomic
+def record_performance(
+    dispute: Dispute, *, actor: User, status: PerformanceStatus, note: str = "", recorded_on: dt.date | None = None
+) -> Performance:
+    """履行情况: the committee follows up on performance (人民调解法 Art. 31)."""
+    d = _lock(dispute, actor)
+    _step(d, Action.RECORD_PERFORMANCE, actor=actor, intent=workflow.Intent(performance=status), reason=note)
+    return Performance.objects.create(dispute=d, status=status, note=note, recorded_on=recorded_on or clock.today())
+
+
+@transaction.atomic
+def record_follow_up(
+    dispute: Dispute,
+    *,
+    actor: User,
+    method: VisitMethod,
+    satisfaction: Satisfaction,
+    note: str = "",
+    visited_on: dt.date | None = None,
+) -> FollowUpVisit:
+    d = _lock(dispute, actor)
+    visited_on = visited_on or clock.today()
+    if visited_on > clock.today():
+        raise DomainError("回访日期不能晚于今天", field="visited_on")
+    _step(d, Action.RECORD_FOLLOW_UP, actor=actor, reason=note, data={"satisfaction": satisfaction})
+    return FollowUpVisit.objects.create(
+        dispute=d, visited_on=visited_on, method=method, satisfaction=satisfaction, note=note, visitor=actor
+    )
+
+
+@transaction.atomic
+def close_dispute(dispute: Dispute, *, actor: User, note: str = "") -> Dispute:
+    """结案: after performance and a follow-up visit, or after failed mediation."""
+    d = _lock(dispute, actor)
+    _step(d, Action.CLOSE, actor=actor, reason=note)
+    return d
+
+
+@transaction.atomic
+def escalate_dispute(dispute: Dispute, *, actor: User, to_tier: Tier, reason: str) -> Dispute:
+    """上报 (分层递进): a higher tier takes the dispute over, with the reason recorded."""
+    d = _lock(dispute, actor)
+    intent = workflow.Intent(reason=reason, to_tier=to_tier)
+    _step(d, Action.ESCALATE, actor=actor, intent=intent, apply=lambda d: _take_over(d, to_tier))
+    return d
+
+
+@transaction.atomic
+def refer_back_dispute(dispute: Dispute, *, actor: User, to_tier: Tier, reason: str) -> Dispute:
+    """退回下级: a higher tier hands the dispute back down, with the reason recorded."""
+    d = _lock(dispute, actor)
+    if workflow.TIER_ORDER[to_tier] < workflow.TIER_ORDER[_home_tier(d.admin_unit_id)]:
+        raise DomainError("纠纷发生地没有该层级的调解组织", field="to_tier")
+    intent = workflow.Intent(reason=reason, to_tier=to_tier)
+    _step(d, Action.REFER_BACK, actor=actor, intent=intent, apply=lambda d: _take_over(d, to_tier))
+    return d
+
+
+@transaction.atomic
+def transfer_dispute(dispute: Dispute, *, actor: User, target: TransferTarget, reason: str) -> Dispute:
+    """移交: hand the dispute to a court, arbitration, legal aid, administrative reconsideration
+    or the police (人民调解法 Arts. 25–26), which then sees it through the exchange."""
+    d = _lock(dispute, actor)
+    org = geo.nearest_org(d.admin_unit_id, TRANSFER_BODY[target])
+    d.transfer_target = target
+    d.transferred_to_org = org
+    _step(
+        d,
+        Action.TRANSFER,
+        actor=actor,
+        intent=workflow.Intent(reason=reason, target=target),
+        data={"target": target, "org": org.name if org else ""},
+    )
+    return d
+
+
+@transaction.atomic
+def withdraw_dispute(dispute: Dispute, *, actor: User, reason: str) -> Dispute:
+    d = _lock(dispute, actor)
+    _step(d, Action.WITHDRAW, actor=actor, intent=workflow.Intent(reason=reason))
+    return d
