@@ -59,10 +59,18 @@ class Mediator(models.Model):
 
     name = models.CharField(_("姓名"), max_length=64)
     organisation = models.ForeignKey(
-        "geography.Organisation", verbose_name=_("所属调解组织"), on_delete=models.PROTECT, related_name="mediators"
+        "geography.Organisation",
+        verbose_name=_("所属调解组织"),
+        on_delete=models.PROTECT,
+        related_name="mediators",
     )
     user = models.OneToOneField(
-        User, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="mediator"
+        User,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mediator",
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     specialties = models.JSONField(_("擅长纠纷类型"), default=list, blank=True)

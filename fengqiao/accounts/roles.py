@@ -21,7 +21,14 @@ CASE_READERS = frozenset(
 )
 # Roles that may record a new dispute.
 REGISTRARS = frozenset(
-    {Role.CITIZEN, Role.GRID_WORKER, Role.VILLAGE_MEDIATOR, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.PARTNER}
+    {
+        Role.CITIZEN,
+        Role.GRID_WORKER,
+        Role.VILLAGE_MEDIATOR,
+        Role.TOWNSHIP_OFFICER,
+        Role.COUNTY_OFFICER,
+        Role.PARTNER,
+    }
 )
 # Roles that run mediation, with the highest tier (as admin level) each may act at.
 MEDIATION_REACH = {

@@ -71,7 +71,9 @@ def check_registration(data: DisputeIn, actor: User, unit_level: int | None) -> 
         raise DomainError("纠纷发生地不是有效的行政区划代码", field="admin_unit")
     if unit_level < Level.COUNTY:
         raise DomainError("纠纷发生地请至少选到县(区)一级", field="admin_unit")
-    if actor.role not in (Role.CITIZEN, Role.PARTNER) and not codes.contains(actor.admin_unit_id or 0, data.admin_unit):
+    if actor.role not in (Role.CITIZEN, Role.PARTNER) and not codes.contains(
+        actor.admin_unit_id or 0, data.admin_unit
+    ):
         raise DomainError("纠纷发生地不在您的管辖范围内", field="admin_unit")
     if data.channel in REFERRAL_CHANNELS and actor.role != Role.PARTNER and data.referred_by_org is None:
         raise DomainError("委派或移送的纠纷请注明委派/移送单位", field="referred_by_org")
@@ -177,7 +179,11 @@ def register_disputes_bulk(
             for r in rows:
                 check_registration(r, actor, levels.get(r.admin_unit))
         ext = [r.external_id for r in rows if r.external_id]
-        seen = set(Dispute.objects.filter(external_id__in=ext).values_list("external_id", flat=True)) if ext else set()
+        seen = (
+            set(Dispute.objects.filter(external_id__in=ext).values_list("external_id", flat=True))
+            if ext
+            else set()
+        )
         fresh = []
         for r in rows:
             if r.external_id and r.external_id in seen:
@@ -185,9 +191,15 @@ def register_disputes_bulk(
             if r.external_id:
                 seen.add(r.external_id)
             fresh.append(r)
-        disputes = Dispute.objects.bulk_create([_build(r, actor, now, is_demo) for r in fresh], batch_size=500)
-        Party.objects.bulk_create([p for d, r in zip(disputes, fresh, strict=True) for p in _parties(d, r)], batch_size=1000)
-        Transition.objects.bulk_create([_register_transition(d, actor, now) for d in disputes], batch_size=1000)
+        disputes = Dispute.objects.bulk_create(
+            [_build(r, actor, now, is_demo) for r in fresh], batch_size=500
+        )
+        Party.objects.bulk_create(
+            [p for d, r in zip(disputes, fresh, strict=True) for p in _parties(d, r)], batch_size=1000
+        )
+        Transition.objects.bulk_create(
+            [_register_transition(d, actor, now) for d in disputes], batch_size=1000
+        )
         AuditEntry.objects.bulk_create(
             [audit.entry(actor, "register_dispute", "cases.dispute", str(d.pk), bulk=True) for d in disputes],
             batch_size=1000,
@@ -424,9 +436,13 @@ def reach_agreement(
         if not facts.strip():
             raise DomainError("书面协议须载明纠纷主要事实、争议事项（人民调解法第二十九条）", field="facts")
         if not performance_method.strip():
-            raise DomainError("书面协议须载明履行方式、期限（人民调解法第二十九条）", field="performance_method")
+            raise DomainError(
+                "书面协议须载明履行方式、期限（人民调解法第二十九条）", field="performance_method"
+            )
     parties = d.parties.count()
-    _step(d, Action.REACH_AGREEMENT, actor=actor, data={"form": form, "effective_on": effective_on.isoformat()})
+    _step(
+        d, Action.REACH_AGREEMENT, actor=actor, data={"form": form, "effective_on": effective_on.isoformat()}
+    )
     return Agreement.objects.create(
         dispute=d,
         form=form,
@@ -503,12 +519,19 @@ def record_confirmation(
 
 @transaction.atomic
 def record_performance(
-    dispute: Dispute, *, actor: User, status: PerformanceStatus, note: str = "", recorded_on: dt.date | None = None
+    dispute: Dispute,
+    *,
+    actor: User,
+    status: PerformanceStatus,
+    note: str = "",
+    recorded_on: dt.date | None = None,
 ) -> Performance:
     """履行情况: the committee follows up on performance (人民调解法 Art. 31)."""
     d = _lock(dispute, actor)
     _step(d, Action.RECORD_PERFORMANCE, actor=actor, intent=workflow.Intent(performance=status), reason=note)
-    return Performance.objects.create(dispute=d, status=status, note=note, recorded_on=recorded_on or clock.today())
+    return Performance.objects.create(
+        dispute=d, status=status, note=note, recorded_on=recorded_on or clock.today()
+    )
 
 
 @transaction.atomic

@@ -68,7 +68,9 @@ class Dispute(models.Model):
         on_delete=models.PROTECT,
         related_name="referred_disputes",
     )
-    transfer_target = models.CharField(_("移交去向"), max_length=32, choices=TransferTarget.choices, blank=True)
+    transfer_target = models.CharField(
+        _("移交去向"), max_length=32, choices=TransferTarget.choices, blank=True
+    )
     transferred_to_org = models.ForeignKey(
         "geography.Organisation",
         verbose_name=_("移交单位"),
@@ -83,7 +85,12 @@ class Dispute(models.Model):
 
     external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_demo = models.BooleanField(_("演示数据"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), default=clock.now)
@@ -93,9 +100,13 @@ class Dispute(models.Model):
         verbose_name_plural = _("矛盾纠纷")
         constraints = [
             models.UniqueConstraint(
-                fields=["external_id"], condition=models.Q(external_id__isnull=False), name="dispute_unique_external_id"
+                fields=["external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="dispute_unique_external_id",
             ),
-            models.CheckConstraint(condition=models.Q(people_involved__gte=1), name="dispute_people_positive"),
+            models.CheckConstraint(
+                condition=models.Q(people_involved__gte=1), name="dispute_people_positive"
+            ),
         ]
         indexes = [
             models.Index(fields=["admin_unit", "status", "received_at"], name="dispute_unit_status_recv"),
@@ -153,7 +164,12 @@ class Transition(models.Model):
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
     actor = models.ForeignKey(
-        "accounts.User", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=64, blank=True)
     at = models.DateTimeField(_("时间"), default=clock.now)

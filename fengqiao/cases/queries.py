@@ -112,7 +112,9 @@ def case_list(actor: User, f: CaseFilter) -> QuerySet[Dispute]:
 
 def counts_by_status_and_type(actor: User, f: CaseFilter | None = None) -> list[dict[str, object]]:
     qs = filtered(disputes_for(actor), f or CaseFilter())
-    return list(qs.values("status", "dispute_type").annotate(n=Count("id")).order_by("status", "dispute_type"))
+    return list(
+        qs.values("status", "dispute_type").annotate(n=Count("id")).order_by("status", "dispute_type")
+    )
 
 
 def timeline(dispute: Dispute) -> QuerySet:

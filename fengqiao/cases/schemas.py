@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from fengqiao.cases.choices import Channel, DisputeType, Gender, PartyKind, PartyRole
+from fengqiao.cases.choices import Channel, DisputeType, PartyKind, PartyRole
 from fengqiao.core import identity
 
 LABELS: dict[str, str] = {

@@ -73,7 +73,7 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     Action.ASSIGN_MEDIATOR: frozenset({Status.ACCEPTED, Status.MEDIATING}),
     Action.RECORD_SESSION: frozenset({Status.ACCEPTED, Status.MEDIATING}),
     Action.EXTEND_DEADLINE: frozenset({Status.ACCEPTED, Status.MEDIATING}),
-    Action.REACH_AGREEMENT: frozenset({Status.MEDIATING}),
+    Action.REACH_AGREEMENT: frozenset({Status.ACCEPTED, Status.MEDIATING}),
     Action.FAIL_MEDIATION: frozenset({Status.ACCEPTED, Status.MEDIATING}),
     Action.APPLY_CONFIRMATION: frozenset({Status.AGREED}),
     Action.RECORD_CONFIRMATION: frozenset({Status.CONFIRMING}),
@@ -134,7 +134,9 @@ def _guard(action: Action, facts: Facts, intent: Intent) -> None:
     elif action == Action.EXTEND_DEADLINE:
         # 人民调解工作若干规定 Art. 33: beyond one month only with both parties' consent.
         if not intent.both_parties_consent:
-            raise WorkflowError("延长调解期限须经双方当事人同意（人民调解工作若干规定第三十三条）", "both_parties_consent")
+            raise WorkflowError(
+                "延长调解期限须经双方当事人同意（人民调解工作若干规定第三十三条）", "both_parties_consent"
+            )
     elif action == Action.REACH_AGREEMENT:
         # 人民调解法 Art. 27: mediation is recorded; an agreement presupposes a recorded session.
         if facts.sessions < 1:

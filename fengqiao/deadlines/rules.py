@@ -90,7 +90,9 @@ def due_date(rule: Rule | str, start: dt.date) -> dt.date:
             if is_working_day(day):
                 left -= 1
         return day
-    end = add_months(start, rule.length) if rule.unit == Unit.MONTHS else start + dt.timedelta(days=rule.length)
+    end = (
+        add_months(start, rule.length) if rule.unit == Unit.MONTHS else start + dt.timedelta(days=rule.length)
+    )
     # 民法典 Art. 203: a last day that falls on a statutory day off moves to the next working day.
     while is_statutory_holiday(end):
         end += dt.timedelta(days=1)

@@ -206,7 +206,9 @@ def import_disputes(name: str, data: bytes | IO[bytes], *, actor: User) -> Impor
     """Import a CSV or XLSX file of disputes for ``actor``; return the report (also stored)."""
     raw = data if isinstance(data, bytes) else data.read()
     report = ImportReport()
-    batch = ImportBatch.objects.create(file_name=name[:200], sha256=hashlib.sha256(raw).hexdigest(), actor=actor)
+    batch = ImportBatch.objects.create(
+        file_name=name[:200], sha256=hashlib.sha256(raw).hexdigest(), actor=actor
+    )
     report.batch_id = batch.pk
     units = dict(AdminUnit.objects.values_list("code", "level"))
     pending: list[DisputeIn] = []

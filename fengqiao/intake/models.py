@@ -13,7 +13,9 @@ class ImportBatch(models.Model):
 
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("文件摘要"), max_length=64)
-    actor = models.ForeignKey("accounts.User", verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField(_("开始时间"), default=clock.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)

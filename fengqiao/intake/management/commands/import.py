@@ -16,7 +16,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=True)
         cases = sub.add_parser("cases", help="导入矛盾纠纷")
         cases.add_argument("file")
-        cases.add_argument("--as", dest="username", required=True, help="以哪个用户的身份导入（决定管辖范围）")
+        cases.add_argument(
+            "--as", dest="username", required=True, help="以哪个用户的身份导入（决定管辖范围）"
+        )
 
     def handle(self, *args: Any, what: str, file: str, username: str, **opts: Any) -> None:
         try:
