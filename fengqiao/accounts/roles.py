@@ -59,3 +59,11 @@ def may_mediate_at(role: str, tier_level: int) -> bool:
     """Whether ``role`` may run mediation steps on a case handled at ``tier_level``."""
     reach = MEDIATION_REACH.get(Role(role))
     return reach is not None and tier_level >= reach
+
+
+# Roles that see parties' identity numbers and phones in full (they contact the
+# parties); everyone else sees them masked (个人信息保护法 Art. 28: sensitive data
+# only where the task needs it).
+FULL_IDENTITY_ROLES = frozenset(
+    {Role.VILLAGE_MEDIATOR, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.PARTNER}
+)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from fengqiao.accounts import audit
 from fengqiao.accounts.choices import Role
@@ -373,6 +374,8 @@ def record_session(
         raise DomainError("请填写调解经过及笔录", field="content")
     if not place.strip():
         raise DomainError("请填写调解地点", field="place")
+    if timezone.is_naive(held_at):
+        held_at = timezone.make_aware(held_at)
     if held_at > clock.now():
         raise DomainError("调解时间不能晚于现在", field="held_at")
     _step(d, Action.RECORD_SESSION, actor=actor, data={"held_at": held_at.isoformat(), "place": place})

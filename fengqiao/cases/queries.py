@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from fengqiao.accounts.choices import Role
-from fengqiao.accounts.models import User
+from fengqiao.accounts.models import Mediator, User
 from fengqiao.accounts.roles import CASE_READERS
 from fengqiao.cases.choices import OPEN_STATUSES
 from fengqiao.cases.models import AccessGrant, Dispute
@@ -119,3 +119,14 @@ def counts_by_status_and_type(actor: User, f: CaseFilter | None = None) -> list[
 
 def timeline(dispute: Dispute) -> QuerySet:
     return dispute.transitions.order_by("at", "id")
+
+
+def mediators_for(d: Dispute) -> QuerySet[Mediator]:
+    """Active mediators of the body now handling the dispute (人民调解法 Art. 19)."""
+    if d.handling_org_id is None:
+        return Mediator.objects.none()
+    return (
+        Mediator.objects.filter(organisation_id=d.handling_org_id, is_active=True)
+        .select_related("organisation")
+        .order_by("name")
+    )

@@ -154,17 +154,22 @@ def field_label(loc: tuple[Any, ...]) -> str:
     return " ".join(parts)
 
 
+def error_item(err: Any, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """One pydantic error as {field, label, message} in Chinese; ``skip`` drops location
+    prefixes such as the API's "body"."""
+    loc = tuple(x for x in err.get("loc", ()) if x not in skip)
+    if err.get("type") == "value_error":
+        ctx = err.get("ctx") or {}
+        message = str(ctx["error"]) if "error" in ctx else str(err.get("msg", ""))
+        message = message.removeprefix("Value error, ")
+    else:
+        message = _MESSAGES.get(err.get("type", ""), "格式不正确")
+    return {"field": ".".join(map(str, loc)), "label": field_label(loc), "message": message}
+
+
 def chinese_errors(exc: ValidationError) -> list[dict[str, str]]:
-    """Each error as {field, label, message} in Chinese."""
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        if err["type"] == "value_error":
-            message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
-        else:
-            message = _MESSAGES.get(err["type"], "格式不正确")
-        out.append({"field": ".".join(map(str, loc)), "label": field_label(loc), "message": message})
-    return out
+    """Each error of a failed validation as {field, label, message} in Chinese."""
+    return [error_item(err) for err in exc.errors(include_url=False)]
 
 
 def describe(errors: list[dict[str, str]]) -> str:

@@ -2,6 +2,22 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from fengqiao.accounts.roles import IMPORTERS, REGISTRARS
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    """Who is signed in and what the menu offers them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    unit = user.admin_unit
+    return {
+        "me": {
+            "name": user.display_name,
+            "role": user.get_role_display(),
+            "unit": unit.name if unit else "",
+            "is_demo": user.is_demo,
+            "can_register": user.role in REGISTRARS,
+            "can_import": user.role in IMPORTERS,
+        }
+    }

@@ -1,0 +1,65 @@
+"""The JSON API under /api/v1, with its OpenAPI schema at /api/v1/openapi.json."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from fengqiao.api import cases, geography
+from fengqiao.api.auth import AUTH, actor_of
+from fengqiao.api.schemas import MeOut
+from fengqiao.cases.schemas import describe, error_item
+from fengqiao.core.errors import DomainError
+
+api = NinjaAPI(
+    title="枫桥 矛盾纠纷多元化解平台 API",
+    version="1",
+    description="基层矛盾纠纷受理、调解、流转与协作接口。认证：浏览器会话（需CSRF）或 Bearer 令牌。",
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("/cases", cases.router)
+api.add_router("/units", geography.router)
+
+
+@api.get("/me", response=MeOut, tags=["账号"], summary="当前用户")
+def me(request: HttpRequest) -> dict[str, Any]:
+    u = actor_of(request)
+    return {
+        "username": u.username,
+        "full_name": u.full_name,
+        "role": u.role,
+        "role_label": u.get_role_display(),
+        "admin_unit": u.admin_unit_id,
+        "admin_unit_name": u.admin_unit.name if u.admin_unit else "",
+    }
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+# ninja prefixes an error's location with where the value came from
+_SOURCES = ("body", "payload", "query", "params", "path", "form")
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [error_item(err, skip=_SOURCES) for err in exc.errors]
+    body = {
+        "code": "invalid",
+        "message": describe(errors) or "请求格式不正确",
+        "field": None,
+        "errors": errors,
+    }
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": "请先登录或提供有效的令牌"}, status=401
+    )

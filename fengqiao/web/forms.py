@@ -1,0 +1,49 @@
+"""Turning posted HTML forms into the shapes the schemas validate (no rules here)."""
+
+import re
+from typing import Any
+
+from django.http import QueryDict
+
+_PARTY_FIELD = re.compile(r"^parties-(\d+)-(\w+)$")
+
+
+def dispute_payload(post: QueryDict) -> dict[str, Any]:
+    """The registration form as a DisputeIn-shaped dict; empty party rows are dropped."""
+    data: dict[str, Any] = {
+        k: v.strip()
+        for k, v in post.items()
+        if not k.startswith("parties-") and k not in ("csrfmiddlewaretoken", "county", "township", "village")
+    }
+    # the place comes from the cascading selects: the deepest one chosen wins
+    for level in ("village", "township", "county"):
+        if post.get(level):
+            data["admin_unit"] = post[level]
+            break
+    parties: dict[int, dict[str, Any]] = {}
+    for key, value in post.items():
+        m = _PARTY_FIELD.match(key)
+        if m:
+            parties.setdefault(int(m.group(1)), {})[m.group(2)] = value.strip()
+    data["parties"] = [
+        {**p, "refuses_mediation": p.get("refuses_mediation") == "on"}
+        for _, p in sorted(parties.items())
+        if p.get("name")
+    ]
+    for key in ("amount", "external_id", "referred_by_org"):
+        if data.get(key) == "":
+            data[key] = None
+    return data
+
+
+def command_payload(post: QueryDict) -> dict[str, Any]:
+    """A command form: blanks become absent (schema defaults), checkboxes become booleans."""
+    data: dict[str, Any] = {}
+    for key, value in post.items():
+        if key == "csrfmiddlewaretoken":
+            continue
+        if value == "on":
+            data[key] = True
+        elif value.strip() != "":
+            data[key] = value.strip()
+    return data

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from fengqiao.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/new/", views.new_case, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/act/<str:action>/", views.case_act, name="case_act"),
+    path("cases/<int:pk>/agreement/", views.agreement_print, name="agreement_print"),
+    path("cases/<int:pk>/agreement.docx", views.agreement_docx, name="agreement_docx"),
+    path("units/options/", views.unit_options, name="unit_options"),
+    path("import/", views.import_cases, name="import"),
+    path("import/template.csv", views.import_template, name="import_template"),
+]

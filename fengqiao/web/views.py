@@ -1,0 +1,281 @@
+"""Server-rendered pages. Each view parses input, calls one query or action, renders."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pydantic import ValidationError
+
+from fengqiao.accounts.models import User
+from fengqiao.accounts.roles import IMPORTERS, REGISTRARS
+from fengqiao.cases import actions, documents, presenters, queries
+from fengqiao.cases.choices import (
+    OPEN_STATUSES,
+    TIER_ORDER,
+    Action,
+    AgreementForm,
+    Channel,
+    ConfirmationResult,
+    DisputeType,
+    PerformanceStatus,
+    Satisfaction,
+    Status,
+    Tier,
+    TransferTarget,
+    VisitMethod,
+)
+from fengqiao.cases.commands import COMMANDS
+from fengqiao.cases.schemas import DisputeIn, chinese_errors
+from fengqiao.core import clock
+from fengqiao.core.errors import DomainError, NotFound
+from fengqiao.geography import queries as geo
+from fengqiao.intake import importer
+from fengqiao.web import forms
+
+PAGE_SIZE = 20
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _dispute(request: HttpRequest, pk: int) -> Any:
+    try:
+        return queries.dispute_for(_actor(request), pk)
+    except NotFound:
+        raise Http404("未找到该记录，或不在您的管辖范围内。") from None
+
+
+def _filter_from(request: HttpRequest) -> queries.CaseFilter:
+    g = request.GET
+    unit = g.get("unit", "")
+
+    def day(key: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(g.get(key, ""))
+        except ValueError:
+            return None
+
+    return queries.CaseFilter(
+        status=g.get("status", "") if g.get("status", "") in Status.values else "",
+        dispute_type=g.get("dispute_type", "") if g.get("dispute_type", "") in DisputeType.values else "",
+        tier=g.get("tier", "") if g.get("tier", "") in Tier.values else "",
+        channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
+        open_only=g.get("open", "1") == "1" and not g.get("status"),
+        unit=int(unit) if unit.isdigit() and len(unit) == 12 else None,
+        q=g.get("q", "")[:50],
+        received_from=day("from"),
+        received_to=day("to"),
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    f = _filter_from(request)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows = list(queries.case_list(actor, f)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {
+        "cases": [presenters.summary(d) for d in rows[:PAGE_SIZE]],
+        "page": page,
+        "has_more": len(rows) > PAGE_SIZE,
+        "filter": f,
+        "query": request.GET.copy(),
+        "statuses": Status.choices,
+        "types": DisputeType.choices,
+        "tiers": Tier.choices,
+        "channels": Channel.choices,
+        "open_statuses": OPEN_STATUSES,
+        "can_register": actor.role in REGISTRARS,
+        "can_import": actor.role in IMPORTERS,
+        "scope_name": geo.full_name(actor.admin_unit_id) if actor.admin_unit_id else "",
+    }
+    template = "web/_case_rows.html" if request.headers.get("HX-Request") else "web/home.html"
+    return render(request, template, context)
+
+
+def _place_options(actor: User) -> dict[str, Any]:
+    """Where the actor may record a dispute: the cascade starts at his own unit."""
+    if actor.admin_unit_id is None:
+        return {"root": None, "children": geo.children_of(510000000000), "root_level": 1}
+    unit = actor.admin_unit
+    assert unit is not None
+    return {"root": unit, "children": geo.children_of(unit.code), "root_level": unit.level}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_case(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if actor.role not in REGISTRARS:
+        raise Http404()
+    errors: list[dict[str, str]] = []
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = forms.dispute_payload(request.POST)
+        if actor.admin_unit_id and not values.get("admin_unit"):
+            values["admin_unit"] = str(actor.admin_unit_id)
+        try:
+            d = actions.register_dispute(DisputeIn.model_validate(values), actor=actor)
+        except ValidationError as e:
+            errors = chinese_errors(e)
+        except DomainError as e:
+            errors = [{"field": e.field or "", "label": "", "message": e.message}]
+        else:
+            return redirect("web:case", pk=d.pk)
+    context = {
+        "errors": errors,
+        "error_fields": {e["field"] for e in errors},
+        "values": values,
+        "party_rows": _party_rows(values),
+        "types": DisputeType.choices,
+        "channels": [c for c in Channel.choices if actor.role == "partner" or not c[0].endswith("_referral")],
+        **_place_options(actor),
+    }
+    return render(request, "web/case_new.html", context, status=422 if errors else 200)
+
+
+def _party_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = list(values.get("parties") or [])
+    while len(rows) < 2:
+        rows.append({"role": "applicant" if not rows else "respondent"})
+    return rows
+
+
+@login_required
+@require_GET
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the <option>s of the children of the unit chosen in one of the place selects."""
+    chosen = next((request.GET[k] for k in ("township", "county", "city") if request.GET.get(k)), "")
+    units = geo.children_of(int(chosen)) if chosen.isdigit() else []
+    return render(request, "web/_unit_options.html", {"units": units})
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    return render(request, "web/case_detail.html", _detail_context(actor, d))
+
+
+def _detail_context(actor: User, d: Any, **extra: Any) -> dict[str, Any]:
+    case = presenters.detail(d, actor)
+    available = {a["action"] for a in case["available_actions"]}
+    return {
+        "case": case,
+        "timeline": [presenters.timeline_entry(t) for t in queries.timeline(d)],
+        "available": available,
+        "mediators": list(queries.mediators_for(d)) if Action.ASSIGN_MEDIATOR in available else [],
+        "today": clock.today(),
+        "now": clock.now(),
+        "tiers": Tier.choices,
+        "higher_tiers": [t for t in Tier if TIER_ORDER[t] > TIER_ORDER[Tier(d.tier)]],
+        "lower_tiers": [t for t in Tier if TIER_ORDER[t] < TIER_ORDER[Tier(d.tier)]],
+        "targets": TransferTarget.choices,
+        "agreement_forms": AgreementForm.choices,
+        "confirmation_results": [c for c in ConfirmationResult.choices if c[0] != "pending"],
+        "performance_statuses": PerformanceStatus.choices,
+        "visit_methods": VisitMethod.choices,
+        "satisfactions": Satisfaction.choices,
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one command posted from the case page; on refusal show why, in place."""
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    try:
+        command = COMMANDS[Action(action)]
+    except (ValueError, KeyError):
+        raise Http404() from None
+    try:
+        command.run(d, actor, command.schema.model_validate(forms.command_payload(request.POST)))
+    except ValidationError as e:
+        return _refused(
+            request, actor, d, action, "；".join(f"{x['label']}：{x['message']}" for x in chinese_errors(e))
+        )
+    except DomainError as e:
+        return _refused(request, actor, d, action, e.message)
+    return redirect(reverse("web:case", kwargs={"pk": d.pk}) + "#timeline")
+
+
+def _refused(request: HttpRequest, actor: User, d: Any, action: str, message: str) -> HttpResponse:
+    d = queries.dispute_for(actor, d.pk)
+    ctx = _detail_context(
+        actor, d, error={"action": action, "action_label": Action(action).label, "message": message}
+    )
+    return render(request, "web/case_detail.html", ctx, status=422)
+
+
+@login_required
+@require_GET
+def agreement_print(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    try:
+        ctx = documents.agreement_context(d, actor)
+    except DomainError:
+        raise Http404("该纠纷尚未达成调解协议") from None
+    return render(request, "web/agreement_print.html", {"lines": documents.agreement_lines(ctx), **ctx})
+
+
+@login_required
+@require_GET
+def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    try:
+        return documents.agreement_response(d, actor)
+    except DomainError:
+        raise Http404("该纠纷尚未达成调解协议") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_cases(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if actor.role not in IMPORTERS:
+        raise Http404()
+    report = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要导入的文件"
+        else:
+            report = importer.import_disputes(upload.name or "upload", upload.read(), actor=actor)
+    return render(
+        request,
+        "web/import.html",
+        {"report": report, "error": error, "headers": importer.TEMPLATE_HEADERS},
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        ("\ufeff" + ",".join(importer.TEMPLATE_HEADERS) + "\n").encode("utf-8"), content_type="text/csv"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''dispute-import-template.csv"
+    return response
