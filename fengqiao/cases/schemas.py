@@ -145,7 +145,7 @@ _MESSAGES = {
 
 def field_label(loc: tuple[Any, ...]) -> str:
     """('parties', 0, 'id_number') → '当事人1 身份证号码'."""
-    parts = []
+    parts: list[str] = []
     for item in loc:
         if isinstance(item, int):
             parts[-1] = f"{parts[-1]}{item + 1}" if parts else str(item + 1)

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -84,7 +84,7 @@ def read_rows(name: str, data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number as the user sees it, {field: value}) for each non-empty data row."""
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows: Iterable[tuple[Any, ...]] = _xlsx_rows(data)
+        rows: Iterable[Sequence[Any]] = _xlsx_rows(data)
     elif suffix in (".csv", ".txt"):
         rows = _csv_rows(data)
     else:

@@ -11,7 +11,7 @@ _PARTY_FIELD = re.compile(r"^parties-(\d+)-(\w+)$")
 def dispute_payload(post: QueryDict) -> dict[str, Any]:
     """The registration form as a DisputeIn-shaped dict; empty party rows are dropped."""
     data: dict[str, Any] = {
-        k: v.strip()
+        k: str(v).strip()
         for k, v in post.items()
         if not k.startswith("parties-") and k not in ("csrfmiddlewaretoken", "county", "township", "village")
     }
@@ -24,7 +24,7 @@ def dispute_payload(post: QueryDict) -> dict[str, Any]:
     for key, value in post.items():
         m = _PARTY_FIELD.match(key)
         if m:
-            parties.setdefault(int(m.group(1)), {})[m.group(2)] = value.strip()
+            parties.setdefault(int(m.group(1)), {})[m.group(2)] = str(value).strip()
     data["parties"] = [
         {**p, "refuses_mediation": p.get("refuses_mediation") == "on"}
         for _, p in sorted(parties.items())
@@ -39,11 +39,12 @@ def dispute_payload(post: QueryDict) -> dict[str, Any]:
 def command_payload(post: QueryDict) -> dict[str, Any]:
     """A command form: blanks become absent (schema defaults), checkboxes become booleans."""
     data: dict[str, Any] = {}
-    for key, value in post.items():
+    for key, raw in post.items():
+        value = str(raw).strip()
         if key == "csrfmiddlewaretoken":
             continue
         if value == "on":
             data[key] = True
-        elif value.strip() != "":
-            data[key] = value.strip()
+        elif value:
+            data[key] = value
     return data

@@ -123,8 +123,9 @@ def test_partner_court_refers_a_case_with_a_bearer_token_and_follows_it(personas
     )
     assert r.status_code == 201, r.content
     cid = r.json()["id"]
-    assert r.json()["referred_by_org"] == personas.partner_court.organisation.name
-    assert c.get(f"/api/v1/cases/{cid}", **auth).status_code == 200
+    court = personas.partner_court.organisation
+    assert court is not None and r.json()["referred_by_org"] == court.name
+    assert c.get(f"/api/v1/cases/{cid}", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     # the court cannot mediate
     assert post(c, f"/api/v1/cases/{cid}/accept", {}, **auth).status_code == 403
     # resending the same referral is refused rather than duplicated

@@ -70,6 +70,7 @@ def test_good_rows_are_imported_and_bad_rows_reported_by_number(personas: Person
     assert str(labour.amount) == "12000.50" and labour.dispute_type == "labour"
     assert labour.parties.count() == 2
     assert Transition.objects.filter(dispute=labour, action="register").exists()
+    assert report.batch_id is not None
     batch = ImportBatch.objects.get(pk=report.batch_id)
     assert (batch.rows_imported, batch.rows_failed) == (2, 4)
 
