@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fengqiao.accounts import audit
 from fengqiao.accounts.choices import Role
-from fengqiao.accounts.models import AuditEntry, Mediator, User
+from fengqiao.accounts.models import Mediator, User
 from fengqiao.accounts.roles import FOLLOW_UP_ONLY, REGISTRARS, may_mediate_at
 from fengqiao.cases import queries, workflow
 from fengqiao.cases.choices import (
@@ -42,6 +42,7 @@ from fengqiao.cases.models import (
 )
 from fengqiao.cases.schemas import DisputeIn
 from fengqiao.core import clock
+from fengqiao.core.bulk import insert_rows
 from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.deadlines import rules
 from fengqiao.geography import codes
@@ -80,46 +81,62 @@ def check_registration(data: DisputeIn, actor: User, unit_level: int | None) -> 
         raise DomainError("委派或移送的纠纷请注明委派/移送单位", field="referred_by_org")
 
 
-def _build(data: DisputeIn, actor: User, now: dt.datetime, is_demo: bool = False) -> Dispute:
+def _dispute_values(data: DisputeIn, actor: User, now: dt.datetime, is_demo: bool = False) -> dict[str, Any]:
+    """The columns of a new Dispute, for both the single and the bulk path."""
     referred_by: int | None = data.referred_by_org
     if actor.role == Role.PARTNER:
         referred_by = actor.organisation_id
-    return Dispute(
-        received_at=data.received_at or now,
-        channel=data.channel,
-        dispute_type=data.dispute_type,
-        summary=data.summary,
-        narrative=data.narrative,
-        admin_unit_id=data.admin_unit,
-        address=data.address,
-        amount=data.amount,
-        people_involved=max(data.people_involved, len(data.parties)),
-        tier=_home_tier(data.admin_unit),
-        referred_by_org_id=referred_by,
-        external_id=data.external_id,
-        created_by=actor,
-        is_demo=is_demo,
-        updated_at=now,
-    )
+    return {
+        "received_at": data.received_at or now,
+        "channel": data.channel.value,
+        "dispute_type": data.dispute_type.value,
+        "summary": data.summary,
+        "narrative": data.narrative,
+        "admin_unit_id": data.admin_unit,
+        "address": data.address,
+        "amount": data.amount,
+        "people_involved": max(data.people_involved, len(data.parties)),
+        "status": Status.REGISTERED.value,
+        "tier": _home_tier(data.admin_unit).value,
+        "referred_by_org_id": referred_by,
+        "external_id": data.external_id,
+        "created_by_id": actor.pk,
+        "is_demo": is_demo,
+        "updated_at": now,
+    }
 
 
-def _parties(dispute: Dispute, data: DisputeIn) -> list[Party]:
+def _party_values(dispute_id: int, data: DisputeIn) -> list[dict[str, Any]]:
     return [
-        Party(
-            dispute=dispute,
-            role=p.role,
-            kind=p.kind,
-            name=p.name,
-            id_number=p.id_number,
-            org_code=p.org_code,
-            gender=p.gender,
-            phone=p.phone,
-            address=p.address,
-            language=p.language,
-            refuses_mediation=p.refuses_mediation,
-        )
+        {
+            "dispute_id": dispute_id,
+            "role": p.role.value,
+            "kind": p.kind.value,
+            "name": p.name,
+            "id_number": p.id_number,
+            "org_code": p.org_code,
+            "gender": p.gender,
+            "phone": p.phone,
+            "address": p.address,
+            "language": p.language,
+            "refuses_mediation": p.refuses_mediation,
+        }
         for p in data.parties
     ]
+
+
+def _register_values(dispute_id: int, data: DisputeIn, actor: User, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "dispute_id": dispute_id,
+        "action": Action.REGISTER.value,
+        "from_status": "",
+        "to_status": Status.REGISTERED.value,
+        "actor_id": actor.pk,
+        "actor_name": actor.display_name,
+        "at": now,
+        "reason": "",
+        "data": {"channel": data.channel.value},
+    }
 
 
 def _home_tier(code: int) -> Tier:
@@ -136,19 +153,6 @@ def _unit_levels(codes_: Iterable[int]) -> dict[int, int]:
     return dict(AdminUnit.objects.filter(code__in=set(codes_)).values_list("code", "level"))
 
 
-def _register_transition(d: Dispute, actor: User, now: dt.datetime) -> Transition:
-    return Transition(
-        dispute=d,
-        action=Action.REGISTER,
-        from_status="",
-        to_status=Status.REGISTERED,
-        actor=actor,
-        actor_name=actor.display_name,
-        at=now,
-        data={"channel": d.channel},
-    )
-
-
 @transaction.atomic
 def register_dispute(data: DisputeIn, *, actor: User) -> Dispute:
     """Record a new dispute from any channel, with its parties, as 待受理."""
@@ -156,22 +160,22 @@ def register_dispute(data: DisputeIn, *, actor: User) -> Dispute:
     if data.external_id and Dispute.objects.filter(external_id=data.external_id).exists():
         raise DomainError("该外部编号的纠纷已登记，不能重复登记", field="external_id")
     now = clock.now()
-    dispute = _build(data, actor, now)
-    dispute.save()
-    Party.objects.bulk_create(_parties(dispute, data))
-    _register_transition(dispute, actor, now).save()
+    dispute = Dispute.objects.create(**_dispute_values(data, actor, now))
+    Party.objects.bulk_create([Party(**v) for v in _party_values(dispute.pk, data)])
+    Transition.objects.create(**_register_values(dispute.pk, data, actor, now))
     audit.record(actor, "register_dispute", dispute, channel=data.channel)
     return dispute
 
 
 def register_disputes_bulk(
     rows: Sequence[DisputeIn], *, actor: User, is_demo: bool = False, check: bool = True
-) -> list[Dispute]:
-    """Register many disputes in one transaction (imports, demo data).
+) -> list[int]:
+    """Register many disputes in one transaction (imports) and return their ids.
 
-    The caller has validated each row; rows whose external id is already present are
-    skipped, so a re-import creates no duplicates. Raises on the first rule failure,
-    and then writes nothing.
+    The caller has validated each row (``check=False`` when it has also applied
+    ``check_registration``); rows whose external id is already present are skipped,
+    so a re-import creates no duplicates. Any failure writes nothing. One audit entry
+    records the whole batch with the ids it created.
     """
     now = clock.now()
     with transaction.atomic():
@@ -192,20 +196,26 @@ def register_disputes_bulk(
             if r.external_id:
                 seen.add(r.external_id)
             fresh.append(r)
-        disputes = Dispute.objects.bulk_create(
-            [_build(r, actor, now, is_demo) for r in fresh], batch_size=500
+        ids = insert_rows(Dispute, [_dispute_values(r, actor, now, is_demo) for r in fresh])
+        insert_rows(
+            Party,
+            [v for pk, r in zip(ids, fresh, strict=True) for v in _party_values(pk, r)],
+            returning=False,
         )
-        Party.objects.bulk_create(
-            [p for d, r in zip(disputes, fresh, strict=True) for p in _parties(d, r)], batch_size=1000
+        insert_rows(
+            Transition,
+            [_register_values(pk, r, actor, now) for pk, r in zip(ids, fresh, strict=True)],
+            returning=False,
         )
-        Transition.objects.bulk_create(
-            [_register_transition(d, actor, now) for d in disputes], batch_size=1000
-        )
-        AuditEntry.objects.bulk_create(
-            [audit.entry(actor, "register_dispute", "cases.dispute", str(d.pk), bulk=True) for d in disputes],
-            batch_size=1000,
-        )
-    return disputes
+        if ids:
+            audit.record(
+                actor,
+                "register_disputes_bulk",
+                object_type="cases.dispute",
+                object_id=f"{ids[0]}..{ids[-1]}",
+                ids=ids,
+            )
+    return ids
 
 
 # ---------------------------------------------------------------- the lifecycle

@@ -143,7 +143,12 @@ def _datetime(v: Any) -> dt.datetime | str | None:
         return v
     if isinstance(v, dt.date):
         return dt.datetime(v.year, v.month, v.day)
-    s = _text(v).replace("/", "-").replace("年", "-").replace("月", "-").replace("日", "")
+    s = _text(v)
+    try:
+        return dt.datetime.fromisoformat(s)
+    except ValueError:
+        pass
+    s = s.replace("/", "-").replace("年", "-").replace("月", "-").replace("日", "")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(s, fmt)

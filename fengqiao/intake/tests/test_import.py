@@ -115,10 +115,14 @@ def test_a_failure_while_writing_leaves_no_half_written_rows(
 ) -> None:
     from fengqiao.cases import actions
 
-    def explode(*args: object, **kw: object) -> None:
-        raise RuntimeError("disk full")
+    real = actions.insert_rows
 
-    monkeypatch.setattr(actions.Transition.objects, "bulk_create", explode)
+    def fail_on_transitions(model: object, rows: object, **kw: object) -> object:
+        if model is actions.Transition:
+            raise RuntimeError("disk full")
+        return real(model, rows, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(actions, "insert_rows", fail_on_transitions)
     with pytest.raises(RuntimeError):
         import_disputes("c.csv", csv_bytes([row(外部编号="C-1")]), actor=personas.county_officer)
     assert not Dispute.objects.filter(external_id="C-1").exists()

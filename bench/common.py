@@ -1,0 +1,75 @@
+"""Shared helpers for the benchmarks: a scratch database, machine facts, synthetic rows."""
+
+import os
+import platform
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def scratch_environment(tag: str) -> str:
+    """Point Django at a fresh database: a temp SQLite file, or DATABASE_URL when set
+    (the caller then owns that PostgreSQL database and it is reset)."""
+    if not os.environ.get("DATABASE_URL"):
+        var = tempfile.mkdtemp(prefix=f"fengqiao-bench-{tag}-")
+        os.environ["FENGQIAO_VAR_DIR"] = var
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fengqiao.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if os.environ.get("DATABASE_URL"):
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
+    from fengqiao.geography.actions import load_divisions
+
+    load_divisions()
+    from django.db import connection
+
+    return connection.vendor
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def village_codes() -> list[int]:
+    from fengqiao.geography.choices import Level
+    from fengqiao.geography.models import AdminUnit
+
+    return list(AdminUnit.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
+
+
+TYPES = [
+    "marriage_family",
+    "neighbour",
+    "housing_homestead",
+    "contract",
+    "damages",
+    "labour",
+    "forest_land",
+    "traffic",
+    "property_management",
+    "consumer",
+    "production_operation",
+    "other",
+]
+WEIGHTS = [20, 22, 12, 8, 8, 7, 6, 5, 4, 3, 3, 2]
+
+
+def rng(seed: int = 7) -> random.Random:
+    return random.Random(seed)
