@@ -34,8 +34,13 @@ class Dispute(models.Model):
     dispute_type = models.CharField(_("纠纷类型"), max_length=32, choices=DisputeType.choices)
     summary = models.CharField(_("纠纷概要"), max_length=120)
     narrative = models.TextField(_("纠纷事实经过"))
+    # Indexed by the (admin_unit, status, received_at) index below, not on its own.
     admin_unit = models.ForeignKey(
-        "geography.AdminUnit", verbose_name=_("纠纷发生地"), on_delete=models.PROTECT, related_name="+"
+        "geography.AdminUnit",
+        verbose_name=_("纠纷发生地"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     address = models.CharField(_("详细地址"), max_length=200, blank=True)
     amount = models.DecimalField(_("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -51,6 +56,7 @@ class Dispute(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="handled_disputes",
+        db_index=False,  # covered by the (handling_org, status) index
     )
     mediator = models.ForeignKey(
         "accounts.Mediator",
@@ -159,7 +165,9 @@ class Party(models.Model):
 class Transition(models.Model):
     """One step in a case's life: who did what, when, from which status to which, and why."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="transitions")
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="transitions", db_index=False
+    )  # covered by the (dispute, at) index
     action = models.CharField(_("操作"), max_length=32, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)

@@ -10,15 +10,17 @@ again creates no duplicates.
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
+import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from pydantic import ValidationError
 
 from fengqiao.accounts import audit
@@ -129,6 +131,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
 
 
 def _text(v: Any) -> str:
+    if type(v) is str:
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -175,8 +179,8 @@ def to_submission(values: dict[str, Any]) -> dict[str, Any]:
             )
     amount = t.get("amount", "").replace(",", "").replace("，", "").removesuffix("元") or None
     received = _datetime(values.get("received_at"))
-    if isinstance(received, dt.datetime) and timezone.is_naive(received):
-        received = timezone.make_aware(received)
+    if isinstance(received, dt.datetime) and received.tzinfo is None:
+        received = received.replace(tzinfo=_local_zone())
     row: dict[str, Any] = {
         "channel": _CHANNELS.get(t.get("channel", ""), t.get("channel", "")),
         "dispute_type": _TYPES.get(t.get("dispute_type", ""), t.get("dispute_type", "")),
@@ -194,6 +198,12 @@ def to_submission(values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+@functools.cache
+def _local_zone() -> zoneinfo.ZoneInfo:
+    """Times written without a zone are local time (Asia/Shanghai)."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def _unit_code(text: str) -> str:
     """Short division codes (6 or 9 digits) widen to the 12-digit form."""
     return text.ljust(12, "0") if text.isdigit() and len(text) in (2, 4, 6, 9) else text
@@ -207,57 +217,88 @@ def content_id(submission: dict[str, Any]) -> str:
     return "row:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
 
 
+@dataclass
+class _Parsed:
+    """One chunk of rows after validation: the good ones and the refused ones."""
+
+    good: list[tuple[int, DisputeIn]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+# The actor and the unit levels of the import under way, read by ``_parse_chunk``.
+_CONTEXT: tuple[User, dict[int, int]] | None = None
+
+
+def _parse_chunk(rows: list[tuple[int, dict[str, Any]]]) -> _Parsed:
+    """Validate rows with the shared schema and the registration rules (no database access)."""
+    assert _CONTEXT is not None
+    actor, units = _CONTEXT
+    out = _Parsed()
+    for number, values in rows:
+        submission = to_submission(values)
+        submission["external_id"] = submission["external_id"] or content_id(submission)
+        try:
+            item = DisputeIn.model_validate(submission)
+            actions.check_registration(item, actor, units.get(item.admin_unit))
+        except ValidationError as e:
+            out.errors.append(RowError(number, describe(chinese_errors(e))))
+        except DomainError as e:
+            out.errors.append(RowError(number, e.message))
+        else:
+            out.good.append((number, item))
+    return out
+
+
+def _chunks(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def import_disputes(name: str, data: bytes | IO[bytes], *, actor: User) -> ImportReport:
-    """Import a CSV or XLSX file of disputes for ``actor``; return the report (also stored)."""
+    """Import a CSV or XLSX file of disputes for ``actor``; return the report (also stored).
+
+    Rows are validated in chunks and each chunk's good rows are written in one
+    transaction, so a failure part-way leaves whole chunks and a re-import resumes.
+    """
+    global _CONTEXT
     raw = data if isinstance(data, bytes) else data.read()
     report = ImportReport()
     batch = ImportBatch.objects.create(
         file_name=name[:200], sha256=hashlib.sha256(raw).hexdigest(), actor=actor
     )
     report.batch_id = batch.pk
-    units = dict(AdminUnit.objects.values_list("code", "level"))
-    pending: list[DisputeIn] = []
+    _CONTEXT = (actor, dict(AdminUnit.objects.values_list("code", "level")))
     first_row_of: dict[str, int] = {}
-
-    def flush() -> None:
-        if pending:
-            written = actions.register_disputes_bulk(pending, actor=actor, check=False)
-            report.imported += len(written)
-            report.skipped += len(pending) - len(written)
-            pending.clear()
-
     try:
-        for number, values in read_rows(name, raw):
-            report.total += 1
-            submission = to_submission(values)
-            submission["external_id"] = submission["external_id"] or content_id(submission)
-            try:
-                item = DisputeIn.model_validate(submission)
-                _check_row(item, actor, units)
-            except ValidationError as e:
-                report.errors.append(RowError(number, describe(chinese_errors(e))))
-                continue
-            except DomainError as e:
-                report.errors.append(RowError(number, e.message))
-                continue
-            ext = item.external_id or ""
-            if ext in first_row_of:
-                report.errors.append(RowError(number, f"外部编号与第{first_row_of[ext]}行重复"))
-                continue
-            first_row_of[ext] = number
-            pending.append(item)
-            if len(pending) >= CHUNK:
-                flush()
-        flush()
+        rows = read_rows(name, raw)
+        for parsed in map(_parse_chunk, _chunks(rows)):
+            report.errors.extend(parsed.errors)
+            pending = []
+            for number, item in parsed.good:
+                ext = item.external_id or ""
+                if ext in first_row_of:
+                    report.errors.append(RowError(number, f"外部编号与第{first_row_of[ext]}行重复"))
+                    continue
+                first_row_of[ext] = number
+                pending.append(item)
+            report.total += len(parsed.good) + len(parsed.errors)
+            if pending:
+                written = actions.register_disputes_bulk(pending, actor=actor, check=False)
+                report.imported += len(written)
+                report.skipped += len(pending) - len(written)
     except DomainError as e:
         report.errors.append(RowError(0, e.message))
+    finally:
+        _CONTEXT = None
+    report.errors.sort(key=lambda e: e.row)
     _finish(batch, report, actor)
     return report
-
-
-def _check_row(item: DisputeIn, actor: User, units: dict[int, int]) -> None:
-    """The registration rules of ``cases.actions``, against a preloaded table of unit levels."""
-    actions.check_registration(item, actor, units.get(item.admin_unit))
 
 
 @transaction.atomic
