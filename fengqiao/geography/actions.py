@@ -54,6 +54,7 @@ def load_divisions(province: str = DEFAULT_PROVINCE) -> LoadResult:
     return LoadResult(units=len(units), organisations=len(orgs))
 
 
+# Committee suffix of an NBS village name → the kind of place it implies.
 _SUFFIXES = (
     ("社区居民委员会", "社区"),
     ("社区居委会", "社区"),
@@ -65,10 +66,11 @@ _SUFFIXES = (
 
 
 def short_village_name(name: str) -> str:
-    """'多福巷社区居委会' → '多福巷社区'; '石桥村委会' → '石桥村' (the name people use)."""
-    for suffix, replacement in _SUFFIXES:
+    """'多福巷社区居委会' → '多福巷社区'; '飞羊村村委会' → '飞羊村' (the name people use)."""
+    for suffix, kind in _SUFFIXES:
         if name.endswith(suffix):
-            return name[: -len(suffix)] + replacement
+            stem = name[: -len(suffix)]
+            return stem if stem.endswith(("村", "社区", "居")) else stem + kind
     return name
 
 
