@@ -50,7 +50,8 @@ def dispute_for(actor: User, pk: int, *, for_update: bool = False) -> Dispute:
     """One dispute the actor may see, or NotFound — the same answer whether it exists or not."""
     qs = disputes_for(actor)
     if for_update:
-        qs = qs.select_for_update()
+        # lock only the dispute row; the joined handling body and mediator may be NULL
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.select_related("admin_unit", "handling_org", "mediator").get(pk=pk)
     except (Dispute.DoesNotExist, ValueError, TypeError):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from fengqiao.cases.choices import Outcome, Status
 from fengqiao.cases.models import Dispute
@@ -57,6 +58,8 @@ def browser_page(live_server: Any, transactional_db: Any) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright runs use a connection of their own context
+            connections.close_all()
 
 
 def test_village_mediator_takes_a_dispute_from_record_to_closed(browser_page: Any) -> None:
