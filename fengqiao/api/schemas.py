@@ -66,6 +66,7 @@ class PartyOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
+    place: str
     narrative: str
     address: str
     amount: Decimal | None

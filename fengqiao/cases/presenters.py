@@ -10,6 +10,7 @@ from fengqiao.cases.choices import Action, Status, Tier
 from fengqiao.cases.models import Dispute, Party
 from fengqiao.core import clock, identity
 from fengqiao.deadlines import rules
+from fengqiao.geography import queries as geo
 from fengqiao.geography.choices import Level
 
 TIER_LEVEL = {Tier.VILLAGE: Level.VILLAGE, Tier.TOWNSHIP: Level.TOWNSHIP, Tier.COUNTY: Level.COUNTY}
@@ -52,7 +53,7 @@ def summary(d: Dispute) -> dict[str, Any]:
         "tier": d.tier,
         "tier_label": d.get_tier_display(),
         "admin_unit": d.admin_unit_id,
-        "admin_unit_name": d.admin_unit.name,
+        "admin_unit_name": d.admin_unit.short_name,
         "handling_org": d.handling_org.name if d.handling_org else "",
         "received_at": d.received_at,
         "countdown": countdown(d),
@@ -97,6 +98,7 @@ def detail(d: Dispute, actor: User) -> dict[str, Any]:
     agreements = list(d.agreements.all())
     data.update(
         {
+            "place": geo.full_name(d.admin_unit_id, from_level=Level.COUNTY),
             "narrative": d.narrative,
             "address": d.address if full else "",
             "amount": d.amount,

@@ -15,6 +15,7 @@ from django.db import transaction
 from fengqiao.geography import codes
 from fengqiao.geography.choices import Level, OrgKind
 from fengqiao.geography.models import AdminUnit, Organisation
+from fengqiao.geography.naming import short_village_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PROVINCE = "51"
@@ -52,26 +53,6 @@ def load_divisions(province: str = DEFAULT_PROVINCE) -> LoadResult:
     orgs = list(reference_organisations(units))
     Organisation.objects.bulk_create(orgs, batch_size=2000, ignore_conflicts=True)
     return LoadResult(units=len(units), organisations=len(orgs))
-
-
-# Committee suffix of an NBS village name → the kind of place it implies.
-_SUFFIXES = (
-    ("社区居民委员会", "社区"),
-    ("社区居委会", "社区"),
-    ("村民委员会", "村"),
-    ("居民委员会", "社区"),
-    ("村委会", "村"),
-    ("居委会", "社区"),
-)
-
-
-def short_village_name(name: str) -> str:
-    """'多福巷社区居委会' → '多福巷社区'; '飞羊村村委会' → '飞羊村' (the name people use)."""
-    for suffix, kind in _SUFFIXES:
-        if name.endswith(suffix):
-            stem = name[: -len(suffix)]
-            return stem if stem.endswith(("村", "社区", "居")) else stem + kind
-    return name
 
 
 def reference_organisations(units: list[AdminUnit]) -> Iterator[Organisation]:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fengqiao.geography import codes
 from fengqiao.geography.choices import Level, OrgKind
+from fengqiao.geography.naming import short_village_name
 
 
 class AdminUnit(models.Model):
@@ -45,6 +46,11 @@ class AdminUnit(models.Model):
 
     def ancestor_codes(self) -> list[int]:
         return codes.ancestors(self.code)
+
+    @property
+    def short_name(self) -> str:
+        """The name people use: '飞羊村' rather than the register's '飞羊村村委会'."""
+        return short_village_name(self.name) if self.level == Level.VILLAGE else self.name
 
     @property
     def level_label(self) -> str:

@@ -21,8 +21,9 @@ def unit_path(code: int) -> list[AdminUnit]:
     return list(AdminUnit.objects.filter(code__in=codes.ancestors(code)).order_by("level"))
 
 
-def full_name(code: int) -> str:
-    return "".join(u.name for u in unit_path(code))
+def full_name(code: int, *, from_level: Level = Level.PROVINCE) -> str:
+    """'四川省成都市大邑县王泗镇飞羊村' — the unit's path as people write an address."""
+    return "".join(u.short_name for u in unit_path(code) if u.level >= from_level)
 
 
 def committee_for(code: int, level: Level) -> Organisation | None:

@@ -6,9 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fengqiao.geography import codes
-from fengqiao.geography.actions import division_rows, short_village_name
+from fengqiao.geography.actions import division_rows
 from fengqiao.geography.choices import Level, OrgKind
 from fengqiao.geography.models import AdminUnit, Organisation
+from fengqiao.geography.naming import short_village_name
 from fengqiao.geography.queries import committee_for, full_name, nearest_org
 
 
@@ -41,7 +42,8 @@ def test_subtree_range_agrees_with_ancestry(unit: int, other: int) -> None:
 def test_loaded_units_and_reference_organisations() -> None:
     assert AdminUnit.objects.filter(level=Level.VILLAGE).count() == 34412
     assert AdminUnit.objects.get(code=510129101203).parent_id == 510129101000
-    assert full_name(510129101203) == "四川省成都市大邑县王泗镇飞羊村村委会"
+    assert full_name(510129101203) == "四川省成都市大邑县王泗镇飞羊村"
+    assert full_name(510129101203, from_level=Level.COUNTY) == "大邑县王泗镇飞羊村"
     # a committee for every village and township (人民调解法 Art. 8)
     assert Organisation.objects.filter(kind=OrgKind.MEDIATION_COMMITTEE).count() == 34412 + 3111
     village_committee = committee_for(510129101203, Level.VILLAGE)
