@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/new/", views.new_case, name="case_new"),
+    path("cases/new/party-row/", views.party_row, name="party_row"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/act/<str:action>/", views.case_act, name="case_act"),
     path("cases/<int:pk>/agreement/", views.agreement_print, name="agreement_print"),

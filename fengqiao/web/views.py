@@ -150,6 +150,17 @@ def new_case(request: HttpRequest) -> HttpResponse:
     return render(request, "web/case_new.html", context, status=422 if errors else 200)
 
 
+@login_required
+@require_GET
+def party_row(request: HttpRequest) -> HttpResponse:
+    """htmx: one more party fieldset on the registration form."""
+    try:
+        i = min(max(int(request.GET.get("i", "2")), 0), 199)
+    except ValueError:
+        i = 2
+    return render(request, "web/_party_row.html", {"i": i, "n": i + 1, "next": i + 1, "p": {"role": "third_party"}})
+
+
 def _party_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
     rows = list(values.get("parties") or [])
     while len(rows) < 2:

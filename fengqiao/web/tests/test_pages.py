@@ -190,3 +190,9 @@ def test_import_page_reports_rows(personas: Personas) -> None:
     assert "成功导入 <strong>1</strong> 件" in page
     assert c.get("/import/").status_code == 200
     assert logged_in(personas.village_mediator).get("/import/").status_code == 404
+
+
+def test_more_parties_can_be_added_to_the_form(personas: Personas) -> None:
+    c = logged_in(personas.village_mediator)
+    fragment = c.get("/cases/new/party-row/", {"i": 2}).content.decode()
+    assert 'name="parties-2-name"' in fragment and "当事人3" in fragment and "i=3" in fragment
