@@ -60,7 +60,7 @@ def populate(n: int) -> None:
                 }
             )
         with transaction.atomic():
-            insert_rows(Dispute, rows, returning=False)
+            insert_rows(Dispute, rows)
     from django.db import connection
 
     with connection.cursor() as c:

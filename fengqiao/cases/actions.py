@@ -197,15 +197,9 @@ def register_disputes_bulk(
                 seen.add(r.external_id)
             fresh.append(r)
         ids = insert_rows(Dispute, [_dispute_values(r, actor, now, is_demo) for r in fresh])
+        insert_rows(Party, [v for pk, r in zip(ids, fresh, strict=True) for v in _party_values(pk, r)])
         insert_rows(
-            Party,
-            [v for pk, r in zip(ids, fresh, strict=True) for v in _party_values(pk, r)],
-            returning=False,
-        )
-        insert_rows(
-            Transition,
-            [_register_values(pk, r, actor, now) for pk, r in zip(ids, fresh, strict=True)],
-            returning=False,
+            Transition, [_register_values(pk, r, actor, now) for pk, r in zip(ids, fresh, strict=True)]
         )
         if ids:
             audit.record(

@@ -158,7 +158,9 @@ def party_row(request: HttpRequest) -> HttpResponse:
         i = min(max(int(request.GET.get("i", "2")), 0), 199)
     except ValueError:
         i = 2
-    return render(request, "web/_party_row.html", {"i": i, "n": i + 1, "next": i + 1, "p": {"role": "third_party"}})
+    return render(
+        request, "web/_party_row.html", {"i": i, "n": i + 1, "next": i + 1, "p": {"role": "third_party"}}
+    )
 
 
 def _party_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
