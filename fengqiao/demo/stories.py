@@ -48,7 +48,7 @@ from fengqiao.deadlines import rules
 from fengqiao.demo import texts
 from fengqiao.demo.drafts import Draft
 from fengqiao.demo.mediators import OnRoster
-from fengqiao.demo.places import DEMO_COUNTY, Atlas
+from fengqiao.demo.places import DEMO_COUNTY, DEMO_VILLAGE, Atlas
 from fengqiao.geography import codes
 from fengqiao.geography.choices import Level, OrgKind
 
@@ -109,6 +109,16 @@ def check_actor(actor: User, action: Action, tier: Tier) -> None:
         return
     if not may_mediate_at(actor.role, TIER_LEVEL[tier]):
         raise GeneratorBug(f"{actor.username} may not {action} at tier {tier}")
+
+
+def account_reach(user: User) -> int:
+    """The unit a demo account answers for: its jurisdiction, its body's unit for a
+    partner, and the demo village for the demo citizen."""
+    if user.admin_unit_id:
+        return user.admin_unit_id
+    if user.organisation_id and user.organisation is not None:
+        return user.organisation.admin_unit_id
+    return DEMO_VILLAGE
 
 
 class Story:
@@ -212,10 +222,10 @@ class Story:
         return decision
 
     def _signed(self, actor: User) -> dict[str, Any]:
-        """Who a step is recorded under. The demo accounts sit in 大邑县; elsewhere the
-        step is signed by the case's synthetic mediator (or the role), with no account,
-        so no demo login appears to act outside its own jurisdiction."""
-        if codes.contains(DEMO_COUNTY, self.draft.place.code):
+        """Who a step is recorded under. A demo account signs only inside its own
+        jurisdiction; elsewhere the step is signed by the case's synthetic mediator (or
+        the role), with no account, so no demo login appears to act outside it."""
+        if codes.contains(account_reach(actor), self.draft.place.code):
             return {"actor_id": actor.pk, "actor_name": actor.display_name}
         name = self.mediator.name if self.mediator else f"{actor.get_role_display()}（演示）"
         return {"actor_id": None, "actor_name": name}
