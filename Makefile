@@ -35,7 +35,7 @@ test: lint
 
 ## bench: the benchmarks under bench/ (they print their figures)
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
