@@ -19,24 +19,33 @@ from fengqiao.core.errors import NotFound
 from fengqiao.geography import codes
 
 
+MAX_LISTED_GRANTS = 5000
+
+
 def scope_filter(actor: User) -> Q | None:
     """The condition selecting the disputes ``actor`` may see; None means none at all."""
     if not actor.is_authenticated or not actor.is_active:
         return None
     now = clock.now()
+    # Grants are read first, as a short list of ids: an OR with a subquery would stop
+    # PostgreSQL from using the jurisdiction index (measured: 250 ms instead of 1 ms).
     if actor.role in CASE_READERS and actor.admin_unit_id is not None:
         lo, hi = codes.subtree(actor.admin_unit_id)
-        granted = AccessGrant.objects.filter(
-            grantee_unit_id__gte=lo, grantee_unit_id__lt=hi, valid_until__gt=now
-        ).values("dispute_id")
-        return Q(admin_unit_id__gte=lo, admin_unit_id__lt=hi) | Q(pk__in=granted)
-    if actor.role == Role.PARTNER and actor.organisation_id is not None:
+        condition = Q(admin_unit_id__gte=lo, admin_unit_id__lt=hi)
+        grants = AccessGrant.objects.filter(grantee_unit_id__gte=lo, grantee_unit_id__lt=hi, valid_until__gt=now)
+    elif actor.role == Role.PARTNER and actor.organisation_id is not None:
         org = actor.organisation_id
-        granted = AccessGrant.objects.filter(grantee_org_id=org, valid_until__gt=now).values("dispute_id")
-        return Q(referred_by_org_id=org) | Q(transferred_to_org_id=org) | Q(pk__in=granted)
-    if actor.role == Role.CITIZEN:
+        condition = Q(referred_by_org_id=org) | Q(transferred_to_org_id=org)
+        grants = AccessGrant.objects.filter(grantee_org_id=org, valid_until__gt=now)
+    elif actor.role == Role.CITIZEN:
         return Q(created_by_id=actor.pk)
-    return None
+    else:
+        return None
+    ids = grants.values_list("dispute_id", flat=True)
+    granted = list(ids[: MAX_LISTED_GRANTS + 1])
+    if len(granted) > MAX_LISTED_GRANTS:  # correct, if slower, for an unusual number of grants
+        return condition | Q(pk__in=ids)
+    return condition | Q(pk__in=granted) if granted else condition
 
 
 def disputes_for(actor: User) -> QuerySet[Dispute]:
@@ -107,6 +116,7 @@ def case_list(actor: User, f: CaseFilter) -> QuerySet[Dispute]:
     return (
         filtered(disputes_for(actor), f)
         .select_related("admin_unit", "handling_org")
+        .defer("narrative")
         .order_by("-received_at", "-id")
     )
 
