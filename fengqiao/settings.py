@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.cases",
     "fengqiao.intake",
+    "fengqiao.triage",
+    "fengqiao.warning",
     "fengqiao.demo",
     "fengqiao.deadlines",
     "fengqiao.api",

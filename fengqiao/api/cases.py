@@ -7,11 +7,12 @@ from ninja import Query, Router, Schema, Status
 
 from fengqiao.api.auth import actor_of
 from fengqiao.api.schemas import CaseDetailOut, CasePage, CountOut, MediatorOut, TransitionOut
-from fengqiao.cases import actions, documents, presenters, queries
 from fengqiao.cases import commands as c
+from fengqiao.cases import documents, presenters, queries
 from fengqiao.cases.choices import Action
 from fengqiao.cases.commands import COMMANDS
 from fengqiao.cases.schemas import DisputeIn
+from fengqiao.intake import actions as intake
 
 router = Router(tags=["纠纷案件"])
 
@@ -54,7 +55,7 @@ def list_cases(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any
 @router.post("", response={201: CaseDetailOut}, summary="登记纠纷")
 def create_case(request: HttpRequest, payload: DisputeIn) -> Status:
     actor = actor_of(request)
-    d = actions.register_dispute(payload, actor=actor)
+    d = intake.submit_dispute(payload, actor=actor)
     return Status(201, presenters.detail(queries.dispute_for(actor, d.pk), actor))
 
 

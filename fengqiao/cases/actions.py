@@ -23,7 +23,9 @@ from fengqiao.cases.choices import (
     AgreementForm,
     Channel,
     ConfirmationResult,
+    DisputeType,
     PerformanceStatus,
+    RiskLevel,
     Satisfaction,
     Status,
     Tier,
@@ -81,8 +83,12 @@ def check_registration(data: DisputeIn, actor: User, unit_level: int | None) -> 
         raise DomainError("委派或移送的纠纷请注明委派/移送单位", field="referred_by_org")
 
 
-def _dispute_values(data: DisputeIn, actor: User, now: dt.datetime, is_demo: bool = False) -> dict[str, Any]:
+def _dispute_values(
+    data: DisputeIn, actor: User, now: dt.datetime, is_demo: bool = False, risk_level: str = ""
+) -> dict[str, Any]:
     """The columns of a new Dispute, for both the single and the bulk path."""
+    if data.dispute_type is None:
+        raise DomainError("请选择纠纷类型", field="dispute_type")
     referred_by: int | None = data.referred_by_org
     if actor.role == Role.PARTNER:
         referred_by = actor.organisation_id
@@ -98,6 +104,7 @@ def _dispute_values(data: DisputeIn, actor: User, now: dt.datetime, is_demo: boo
         "people_involved": max(data.people_involved, len(data.parties)),
         "status": Status.REGISTERED.value,
         "tier": _home_tier(data.admin_unit).value,
+        "risk_level": risk_level,
         "referred_by_org_id": referred_by,
         "external_id": data.external_id,
         "created_by_id": actor.pk,
@@ -154,13 +161,16 @@ def _unit_levels(codes_: Iterable[int]) -> dict[int, int]:
 
 
 @transaction.atomic
-def register_dispute(data: DisputeIn, *, actor: User) -> Dispute:
-    """Record a new dispute from any channel, with its parties, as 待受理."""
+def register_dispute(data: DisputeIn, *, actor: User, risk_level: str = "") -> Dispute:
+    """Record a new dispute from any channel, with its parties, as 待受理.
+
+    ``intake.actions`` calls this after triage, which supplies a missing dispute type
+    and the risk level."""
     check_registration(data, actor, _unit_levels([data.admin_unit]).get(data.admin_unit))
     if data.external_id and Dispute.objects.filter(external_id=data.external_id).exists():
         raise DomainError("该外部编号的纠纷已登记，不能重复登记", field="external_id")
     now = clock.now()
-    dispute = Dispute.objects.create(**_dispute_values(data, actor, now))
+    dispute = Dispute.objects.create(**_dispute_values(data, actor, now, risk_level=risk_level))
     Party.objects.bulk_create([Party(**v) for v in _party_values(dispute.pk, data)])
     Transition.objects.create(**_register_values(dispute.pk, data, actor, now))
     audit.record(actor, "register_dispute", dispute, channel=data.channel)
@@ -168,7 +178,12 @@ def register_dispute(data: DisputeIn, *, actor: User) -> Dispute:
 
 
 def register_disputes_bulk(
-    rows: Sequence[DisputeIn], *, actor: User, is_demo: bool = False, check: bool = True
+    rows: Sequence[DisputeIn],
+    *,
+    actor: User,
+    is_demo: bool = False,
+    check: bool = True,
+    risk_levels: Sequence[str] | None = None,
 ) -> list[int]:
     """Register many disputes in one transaction (imports) and return their ids.
 
@@ -180,23 +195,28 @@ def register_disputes_bulk(
     now = clock.now()
     with transaction.atomic():
         if check:
-            levels = _unit_levels(r.admin_unit for r in rows)
+            unit_levels = _unit_levels(r.admin_unit for r in rows)
             for r in rows:
-                check_registration(r, actor, levels.get(r.admin_unit))
+                check_registration(r, actor, unit_levels.get(r.admin_unit))
         ext = [r.external_id for r in rows if r.external_id]
         seen = (
             set(Dispute.objects.filter(external_id__in=ext).values_list("external_id", flat=True))
             if ext
             else set()
         )
-        fresh = []
-        for r in rows:
+        fresh: list[DisputeIn] = []
+        risks: list[str] = []
+        for r, risk in zip(rows, risk_levels or [""] * len(rows), strict=True):
             if r.external_id and r.external_id in seen:
                 continue
             if r.external_id:
                 seen.add(r.external_id)
             fresh.append(r)
-        ids = insert_rows(Dispute, [_dispute_values(r, actor, now, is_demo) for r in fresh])
+            risks.append(risk)
+        ids = insert_rows(
+            Dispute,
+            [_dispute_values(r, actor, now, is_demo, risk) for r, risk in zip(fresh, risks, strict=True)],
+        )
         insert_rows(Party, [v for pk, r in zip(ids, fresh, strict=True) for v in _party_values(pk, r)])
         insert_rows(
             Transition, [_register_values(pk, r, actor, now) for pk, r in zip(ids, fresh, strict=True)]
@@ -611,4 +631,35 @@ def transfer_dispute(dispute: Dispute, *, actor: User, target: TransferTarget, r
 def withdraw_dispute(dispute: Dispute, *, actor: User, reason: str) -> Dispute:
     d = _lock(dispute, actor)
     _step(d, Action.WITHDRAW, actor=actor, intent=workflow.Intent(reason=reason))
+    return d
+
+
+@transaction.atomic
+def reclassify_dispute(
+    dispute: Dispute,
+    *,
+    actor: User,
+    dispute_type: DisputeType | None = None,
+    risk_level: RiskLevel | None = None,
+    reason: str = "",
+) -> Dispute:
+    """确认分流: the officer confirms triage's proposal or sets the type and risk level himself
+    (个人信息保护法 Art. 24: an automated proposal can be refused); a change needs a reason."""
+    d = _lock(dispute, actor)
+    changes = {}
+    if dispute_type is not None and dispute_type != d.dispute_type:
+        changes["dispute_type"] = [d.dispute_type, dispute_type]
+    if risk_level is not None and risk_level != d.risk_level:
+        changes["risk_level"] = [d.risk_level, risk_level]
+    if changes and not reason.strip():
+        raise DomainError("修改分类或风险等级须说明理由", field="reason")
+
+    def apply(d: Dispute) -> dict[str, Any]:
+        if dispute_type is not None:
+            d.dispute_type = dispute_type
+        if risk_level is not None:
+            d.risk_level = risk_level
+        return {"changes": changes}
+
+    _step(d, Action.RECLASSIFY, actor=actor, reason=reason, apply=apply)
     return d

@@ -101,6 +101,15 @@ class Action(models.TextChoices):
     TRANSFER = "transfer", _("移交")
     WITHDRAW = "withdraw", _("撤回")
     RECORD_REFUSAL = "record_refusal", _("登记当事人拒绝调解")
+    RECLASSIFY = "reclassify", _("确认分流")
+
+
+class RiskLevel(models.TextChoices):
+    """Triage's risk level (triage/data/RISK_GUIDE.md), as confirmed by the officer."""
+
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
 
 
 class PartyRole(models.TextChoices):

@@ -12,6 +12,7 @@ from fengqiao.cases.choices import (
     PartyKind,
     PartyRole,
     PerformanceStatus,
+    RiskLevel,
     Satisfaction,
     Status,
     Tier,
@@ -49,6 +50,7 @@ class Dispute(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices, blank=True)
     tier = models.CharField(_("办理层级"), max_length=16, choices=Tier.choices, default=Tier.VILLAGE)
+    risk_level = models.CharField(_("风险等级"), max_length=8, choices=RiskLevel.choices, blank=True)
     handling_org = models.ForeignKey(
         "geography.Organisation",
         verbose_name=_("承办组织"),

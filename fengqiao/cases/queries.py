@@ -18,7 +18,6 @@ from fengqiao.core import clock
 from fengqiao.core.errors import NotFound
 from fengqiao.geography import codes
 
-
 MAX_LISTED_GRANTS = 5000
 
 
@@ -32,7 +31,9 @@ def scope_filter(actor: User) -> Q | None:
     if actor.role in CASE_READERS and actor.admin_unit_id is not None:
         lo, hi = codes.subtree(actor.admin_unit_id)
         condition = Q(admin_unit_id__gte=lo, admin_unit_id__lt=hi)
-        grants = AccessGrant.objects.filter(grantee_unit_id__gte=lo, grantee_unit_id__lt=hi, valid_until__gt=now)
+        grants = AccessGrant.objects.filter(
+            grantee_unit_id__gte=lo, grantee_unit_id__lt=hi, valid_until__gt=now
+        )
     elif actor.role == Role.PARTNER and actor.organisation_id is not None:
         org = actor.organisation_id
         condition = Q(referred_by_org_id=org) | Q(transferred_to_org_id=org)

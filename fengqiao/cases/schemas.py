@@ -104,7 +104,8 @@ class DisputeIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     channel: Channel
-    dispute_type: DisputeType
+    # Optional: when the registrar leaves it out, triage proposes it at intake.
+    dispute_type: DisputeType | None = None
     summary: str = Field(min_length=2, max_length=120)
     narrative: str = Field(min_length=5, max_length=100_000)
     admin_unit: int = Field(ge=100000000000, le=999999999999)

@@ -31,6 +31,7 @@ from fengqiao.cases.schemas import DisputeIn, chinese_errors, describe
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError
 from fengqiao.geography.models import AdminUnit
+from fengqiao.intake import actions as intake
 from fengqiao.intake.models import ImportBatch
 
 # Column header (Chinese as on the template, or the API field name) → field.
@@ -55,7 +56,7 @@ COLUMNS: dict[str, str] = {
     "被申请人住址": "respondent_address",
 }
 TEMPLATE_HEADERS = list(COLUMNS)
-REQUIRED = ("channel", "dispute_type", "summary", "narrative", "admin_unit", "applicant_name")
+REQUIRED = ("channel", "summary", "narrative", "admin_unit", "applicant_name")
 CHUNK = 2000
 MAX_STORED_ERRORS = 5000
 
@@ -183,7 +184,7 @@ def to_submission(values: dict[str, Any]) -> dict[str, Any]:
         received = received.replace(tzinfo=_local_zone())
     row: dict[str, Any] = {
         "channel": _CHANNELS.get(t.get("channel", ""), t.get("channel", "")),
-        "dispute_type": _TYPES.get(t.get("dispute_type", ""), t.get("dispute_type", "")),
+        "dispute_type": _TYPES.get(t.get("dispute_type", ""), t.get("dispute_type", "")) or None,
         "summary": t.get("summary", ""),
         "narrative": t.get("narrative", ""),
         "admin_unit": _unit_code(t.get("admin_unit", "")),
@@ -283,7 +284,7 @@ def import_disputes(name: str, data: bytes | IO[bytes], *, actor: User) -> Impor
                 pending.append(item)
             report.total += len(parsed.good) + len(parsed.errors)
             if pending:
-                written = actions.register_disputes_bulk(pending, actor=actor, check=False)
+                written = intake.submit_disputes_bulk(pending, actor=actor)
                 report.imported += len(written)
                 report.skipped += len(pending) - len(written)
     except DomainError as e:

@@ -30,7 +30,7 @@ def dispute_payload(post: QueryDict) -> dict[str, Any]:
         for _, p in sorted(parties.items())
         if p.get("name")
     ]
-    for key in ("amount", "external_id", "referred_by_org"):
+    for key in ("amount", "external_id", "referred_by_org", "dispute_type"):
         if data.get(key) == "":
             data[key] = None
     return data

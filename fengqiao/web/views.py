@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import IMPORTERS, REGISTRARS
-from fengqiao.cases import actions, documents, presenters, queries
+from fengqiao.cases import documents, presenters, queries
 from fengqiao.cases.choices import (
     OPEN_STATUSES,
     TIER_ORDER,
@@ -34,6 +34,7 @@ from fengqiao.cases.schemas import DisputeIn, chinese_errors
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError, NotFound
 from fengqiao.geography import queries as geo
+from fengqiao.intake import actions as intake
 from fengqiao.intake import importer
 from fengqiao.web import forms
 
@@ -131,7 +132,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
         if actor.admin_unit_id and not values.get("admin_unit"):
             values["admin_unit"] = str(actor.admin_unit_id)
         try:
-            d = actions.register_dispute(DisputeIn.model_validate(values), actor=actor)
+            d = intake.submit_dispute(DisputeIn.model_validate(values), actor=actor)
         except ValidationError as e:
             errors = chinese_errors(e)
         except DomainError as e:
