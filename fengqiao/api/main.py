@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from fengqiao.api import cases, geography
+from fengqiao.api import alerts, cases, geography, triage
 from fengqiao.api.auth import AUTH, actor_of
 from fengqiao.api.schemas import MeOut
 from fengqiao.cases.schemas import describe, error_item
@@ -22,6 +22,8 @@ api = NinjaAPI(
 )
 api.add_router("/cases", cases.router)
 api.add_router("/units", geography.router)
+api.add_router("/alerts", alerts.router)
+api.add_router("", triage.router)
 
 
 @api.get("/me", response=MeOut, tags=["账号"], summary="当前用户")

@@ -40,6 +40,8 @@ class CaseOut(Schema):
     handling_org: str
     received_at: dt.datetime
     countdown: Countdown | None
+    risk_level: str
+    risk_level_label: str
     is_demo: bool
 
 

@@ -57,6 +57,8 @@ def summary(d: Dispute) -> dict[str, Any]:
         "handling_org": d.handling_org.name if d.handling_org else "",
         "received_at": d.received_at,
         "countdown": countdown(d),
+        "risk_level": d.risk_level,
+        "risk_level_label": d.get_risk_level_display() if d.risk_level else "",
         "is_demo": d.is_demo,
     }
 

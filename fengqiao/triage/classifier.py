@@ -148,7 +148,7 @@ class TextClassifier:
             if contrib[j] <= 0 or len(picked) >= limit:
                 break
             term = self.feature_names[idx[j]].strip()
-            if len(term) < 2 or any(term in p or p in term for p in picked):
+            if len(term) < 2 or _PUNCT.search(term) or any(term in p or p in term for p in picked):
                 continue
             picked.append(term)
         return [f"关键词“{t}”" for t in picked]

@@ -101,3 +101,7 @@ def triage_many(cases: Sequence[Case]) -> list[Result]:
 
 def triage(case: Case) -> Result:
     return triage_many([case])[0]
+
+
+def model_version(taxonomy: Taxonomy) -> str:
+    return store.current(taxonomy).version

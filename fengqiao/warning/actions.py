@@ -6,8 +6,9 @@ from django.db import transaction
 
 from fengqiao.accounts import audit
 from fengqiao.accounts.models import User
+from fengqiao.accounts.roles import MEDIATION_REACH
 from fengqiao.core import clock
-from fengqiao.core.errors import DomainError
+from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.warning.choices import ACTIVE_STATUSES, AlertKind, AlertStatus, Severity
 from fengqiao.warning.models import Alert
 
@@ -58,6 +59,8 @@ def raise_alert(
 @transaction.atomic
 def move_alert(alert: Alert, *, actor: User, to: AlertStatus, note: str = "") -> Alert:
     """签收 / 处置 / 关闭. Handling requires a note of what was done."""
+    if actor.role not in MEDIATION_REACH:
+        raise PermissionDenied("只有调解和司法行政工作人员可以处置预警")
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if to not in NEXT[AlertStatus(alert.status)]:
         raise DomainError(f"预警当前为“{alert.get_status_display()}”，不能改为“{to.label}”")

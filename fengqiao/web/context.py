@@ -2,7 +2,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from fengqiao.accounts.roles import IMPORTERS, REGISTRARS
+from fengqiao.accounts.roles import CASE_READERS, IMPORTERS, REGISTRARS
+from fengqiao.warning.queries import alerts_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,5 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "is_demo": user.is_demo,
             "can_register": user.role in REGISTRARS,
             "can_import": user.role in IMPORTERS,
+            "alerts": alerts_for(user).count() if user.role in CASE_READERS else 0,
         }
     }

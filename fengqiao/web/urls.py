@@ -16,6 +16,9 @@ urlpatterns = [
     path("cases/<int:pk>/agreement/", views.agreement_print, name="agreement_print"),
     path("cases/<int:pk>/agreement.docx", views.agreement_docx, name="agreement_docx"),
     path("units/options/", views.unit_options, name="unit_options"),
+    path("cases/<int:pk>/triage/", views.triage_decide, name="triage_decide"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/<int:pk>/", views.alert_move, name="alert_move"),
     path("import/", views.import_cases, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pydantic import ValidationError
 
 from fengqiao.accounts.models import User
-from fengqiao.accounts.roles import IMPORTERS, REGISTRARS
+from fengqiao.accounts.roles import IMPORTERS, MEDIATION_REACH, REGISTRARS
 from fengqiao.cases import documents, presenters, queries
 from fengqiao.cases.choices import (
     OPEN_STATUSES,
@@ -23,6 +23,7 @@ from fengqiao.cases.choices import (
     ConfirmationResult,
     DisputeType,
     PerformanceStatus,
+    RiskLevel,
     Satisfaction,
     Status,
     Tier,
@@ -36,6 +37,12 @@ from fengqiao.core.errors import DomainError, NotFound
 from fengqiao.geography import queries as geo
 from fengqiao.intake import actions as intake
 from fengqiao.intake import importer
+from fengqiao.triage import actions as triage_actions
+from fengqiao.triage import presenters as triage_presenters
+from fengqiao.triage import queries as triage_queries
+from fengqiao.warning import actions as warning_actions
+from fengqiao.warning import queries as warning_queries
+from fengqiao.warning.choices import AlertStatus
 from fengqiao.web import forms
 
 PAGE_SIZE = 20
@@ -191,8 +198,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(actor: User, d: Any, **extra: Any) -> dict[str, Any]:
     case = presenters.detail(d, actor)
     available = {a["action"] for a in case["available_actions"]}
+    proposal = d.triage_proposals.select_related("decided_by").order_by("-created_at", "-id").first()
     return {
         "case": case,
+        "proposal": triage_presenters.proposal(proposal) if proposal else None,
+        "can_decide_triage": Action.RECLASSIFY in available,
+        "types": DisputeType.choices,
+        "risk_levels": RiskLevel.choices,
         "timeline": [presenters.timeline_entry(t) for t in queries.timeline(d)],
         "available": available,
         "mediators": list(queries.mediators_for(d)) if Action.ASSIGN_MEDIATOR in available else [],
@@ -293,3 +305,63 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''dispute-import-template.csv"
     return response
+
+
+@login_required
+@require_POST
+def triage_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm triage's proposal in one click, or override it with a reason."""
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    proposal = triage_queries.latest_proposal(actor, d.pk)
+    if proposal is None:
+        raise Http404()
+    try:
+        triage_actions.decide_proposal(
+            proposal,
+            actor=actor,
+            dispute_type=request.POST.get("dispute_type") or None,
+            risk_level=request.POST.get("risk_level") or None,
+            note=request.POST.get("note", "").strip(),
+        )
+    except DomainError as e:
+        return _refused(request, actor, d, "triage", e.message)
+    return redirect(reverse("web:case", kwargs={"pk": d.pk}) + "#triage")
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request,
+        "web/alerts.html",
+        {
+            "alerts": list(warning_queries.alerts_for(actor, active_only=not show_all)[:200]),
+            "show_all": show_all,
+            "can_handle": actor.role in MEDIATION_REACH,
+            "scope_name": geo.full_name(actor.admin_unit_id) if actor.admin_unit_id else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_move(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        alert = warning_queries.alert_for(actor, pk)
+        warning_actions.move_alert(
+            alert,
+            actor=actor,
+            to=AlertStatus(request.POST.get("status", "")),
+            note=request.POST.get("note", ""),
+        )
+    except NotFound:
+        raise Http404() from None
+    except (DomainError, ValueError) as e:
+        message = e.message if isinstance(e, DomainError) else "无效的状态"
+        ctx = {"alerts": list(warning_queries.alerts_for(actor)[:200]), "error": message, "can_handle": True}
+        return render(request, "web/alerts.html", ctx, status=422)
+    return redirect("web:alerts")
