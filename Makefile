@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml scripts/system-packages
 ## run: migrate, load reference and demo data when empty, serve on 127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/fengqiao bootstrap
-	$(BIN)/gunicorn fengqiao.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	PORT=$(PORT) scripts/serve
 
 ## lint: ruff, mypy, Django's system checks and the migration check
 lint: setup

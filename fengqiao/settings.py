@@ -133,6 +133,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# Trained models (triage, statute vectors): rebuilt from the repository's data when missing.
+MODEL_DIR = Path(envstr("FENGQIAO_MODEL_DIR", str(BASE_DIR / "var" / "models")))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

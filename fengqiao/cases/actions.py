@@ -84,7 +84,12 @@ def check_registration(data: DisputeIn, actor: User, unit_level: int | None) -> 
 
 
 def _dispute_values(
-    data: DisputeIn, actor: User, now: dt.datetime, is_demo: bool = False, risk_level: str = ""
+    data: DisputeIn,
+    actor: User,
+    now: dt.datetime,
+    is_demo: bool = False,
+    risk_level: str = "",
+    triage_pending: bool = False,
 ) -> dict[str, Any]:
     """The columns of a new Dispute, for both the single and the bulk path."""
     if data.dispute_type is None:
@@ -105,6 +110,7 @@ def _dispute_values(
         "status": Status.REGISTERED.value,
         "tier": _home_tier(data.admin_unit).value,
         "risk_level": risk_level,
+        "triage_pending": triage_pending,
         "referred_by_org_id": referred_by,
         "external_id": data.external_id,
         "created_by_id": actor.pk,
@@ -183,12 +189,13 @@ def register_disputes_bulk(
     actor: User,
     is_demo: bool = False,
     check: bool = True,
-    risk_levels: Sequence[str] | None = None,
+    triage_pending: bool = False,
 ) -> list[int]:
     """Register many disputes in one transaction (imports) and return their ids.
 
     The caller has validated each row (``check=False`` when it has also applied
-    ``check_registration``); rows whose external id is already present are skipped,
+    ``check_registration``); ``triage_pending`` queues the rows for triage.jobs.
+    Rows whose external id is already present are skipped,
     so a re-import creates no duplicates. Any failure writes nothing. One audit entry
     records the whole batch with the ids it created.
     """
@@ -205,17 +212,14 @@ def register_disputes_bulk(
             else set()
         )
         fresh: list[DisputeIn] = []
-        risks: list[str] = []
-        for r, risk in zip(rows, risk_levels or [""] * len(rows), strict=True):
+        for r in rows:
             if r.external_id and r.external_id in seen:
                 continue
             if r.external_id:
                 seen.add(r.external_id)
             fresh.append(r)
-            risks.append(risk)
         ids = insert_rows(
-            Dispute,
-            [_dispute_values(r, actor, now, is_demo, risk) for r, risk in zip(fresh, risks, strict=True)],
+            Dispute, [_dispute_values(r, actor, now, is_demo, triage_pending=triage_pending) for r in fresh]
         )
         insert_rows(Party, [v for pk, r in zip(ids, fresh, strict=True) for v in _party_values(pk, r)])
         insert_rows(
@@ -663,3 +667,10 @@ def reclassify_dispute(
 
     _step(d, Action.RECLASSIFY, actor=actor, reason=reason, apply=apply)
     return d
+
+
+def record_triage(disputes: Sequence[tuple[int, str]]) -> None:
+    """Store the risk level triage found for disputes imported in bulk and take them off the
+    triage queue (the proposals themselves are triage's rows). A system write: no actor."""
+    rows = [Dispute(pk=pk, risk_level=level, triage_pending=False) for pk, level in disputes]
+    Dispute.objects.bulk_update(rows, ["risk_level", "triage_pending"], batch_size=500)

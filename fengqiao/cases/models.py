@@ -91,6 +91,8 @@ class Dispute(models.Model):
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     mediation_due_on = models.DateField(_("调解期限"), null=True, blank=True)
 
+    # Set on bulk imports: triage runs on these afterwards (triage.jobs), not inline.
+    triage_pending = models.BooleanField(_("待智能分流"), default=False)
     external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.User",
@@ -121,6 +123,9 @@ class Dispute(models.Model):
             models.Index(fields=["status", "received_at"], name="dispute_status_recv"),
             models.Index(fields=["received_at"], name="dispute_recv"),
             models.Index(fields=["handling_org", "status"], name="dispute_org_status"),
+            models.Index(
+                fields=["id"], condition=models.Q(triage_pending=True), name="dispute_triage_pending"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -281,6 +281,7 @@ def draft(
         "referred_by_org_id": None,
         "external_id": None,
         "is_demo": True,
+        "triage_pending": True,  # the worker triages demo cases as it does imports
     }
     for p in parties:
         p["dispute_id"] = dispute

@@ -15,7 +15,6 @@ from fengqiao.cases.choices import DisputeType
 from fengqiao.cases.models import Dispute, Party
 from fengqiao.cases.schemas import DisputeIn
 from fengqiao.core import clock
-from fengqiao.core.bulk import insert_rows
 from fengqiao.core.identity import birth_date_from_id
 from fengqiao.triage import actions as triage_actions
 from fengqiao.triage import service
@@ -71,26 +70,6 @@ def submit_dispute(data: DisputeIn, *, actor: User) -> Dispute:
 
 
 def submit_disputes_bulk(rows: Sequence[DisputeIn], *, actor: User) -> list[int]:
-    """Register a validated batch (imports) with one triage call for all of it."""
-    results = service.triage_many([_case_of(r) for r in rows])
-    with transaction.atomic():
-        typed = [_with_type(r, res) for r, res in zip(rows, results, strict=True)]
-        levels = [res.risk.level.value for res in results]
-        ids = case_actions.register_disputes_bulk(typed, actor=actor, check=False, risk_levels=levels)
-        # rows already imported are skipped by register_disputes_bulk; match results by external id
-        written = set(ids)
-        if not written:
-            return ids
-        by_ext = dict(Dispute.objects.filter(pk__in=written).values_list("external_id", "pk"))
-        proposals = []
-        high = []
-        for r, res in zip(typed, results, strict=True):
-            pk = by_ext.get(r.external_id)
-            if pk is not None:
-                proposals.append(triage_actions.proposal_row(pk, res))
-                if res.risk.is_high:
-                    high.append((pk, res))
-        insert_rows(Proposal, proposals)
-        for pk, res in high:
-            triage_actions.alert_if_high(Dispute.objects.get(pk=pk), res)
-    return ids
+    """Register a validated batch (imports). Triage follows in ``triage.jobs`` (the worker,
+    or the import command when it finishes), so that writing the rows stays fast."""
+    return case_actions.register_disputes_bulk(rows, actor=actor, check=False, triage_pending=True)

@@ -56,7 +56,7 @@ COLUMNS: dict[str, str] = {
     "被申请人住址": "respondent_address",
 }
 TEMPLATE_HEADERS = list(COLUMNS)
-REQUIRED = ("channel", "summary", "narrative", "admin_unit", "applicant_name")
+REQUIRED = ("channel", "dispute_type", "summary", "narrative", "admin_unit", "applicant_name")
 CHUNK = 2000
 MAX_STORED_ERRORS = 5000
 
@@ -184,7 +184,7 @@ def to_submission(values: dict[str, Any]) -> dict[str, Any]:
         received = received.replace(tzinfo=_local_zone())
     row: dict[str, Any] = {
         "channel": _CHANNELS.get(t.get("channel", ""), t.get("channel", "")),
-        "dispute_type": _TYPES.get(t.get("dispute_type", ""), t.get("dispute_type", "")) or None,
+        "dispute_type": _TYPES.get(t.get("dispute_type", ""), t.get("dispute_type", "")),
         "summary": t.get("summary", ""),
         "narrative": t.get("narrative", ""),
         "admin_unit": _unit_code(t.get("admin_unit", "")),

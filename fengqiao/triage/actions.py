@@ -66,14 +66,15 @@ def decide_proposal(
     risk_level: str | None = None,
     note: str = "",
 ) -> Proposal:
-    """Confirm triage's proposal (no changes) or override it (with a reason). The dispute's
-    type and risk level change through ``cases.actions.reclassify_dispute``."""
+    """Confirm triage's proposal (adopting its type and risk level) or override it with other
+    values and a reason. The dispute changes through ``cases.actions.reclassify_dispute``."""
     dispute = case_queries.dispute_for(actor, proposal.dispute_id)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.decision != Decision.PROPOSED:
         raise DomainError("该分流建议已处理")
-    final_type = dispute_type or dispute.dispute_type
-    final_risk = risk_level or dispute.risk_level or proposal.risk_level
+    # Confirming adopts the proposal; an override names its own values and says why.
+    final_type = dispute_type or proposal.dispute_type
+    final_risk = risk_level or proposal.risk_level
     if final_type not in DisputeType.values:
         raise DomainError("纠纷类型无效", field="dispute_type")
     if final_risk not in RiskLevel.values:

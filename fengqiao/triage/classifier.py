@@ -22,13 +22,12 @@ from typing import Any
 import joblib
 import numpy as np
 import rjieba
-from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from fengqiao.statutes import source
-from fengqiao.triage.normalize import normalise
+from fengqiao.triage.normalize import Normalised, normalise
 from fengqiao.triage.taxonomies import STATUTE_SOURCES, Taxonomy, label_name, labels
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -105,25 +104,29 @@ class TextClassifier:
         self.feature_names = np.array([n.split("__", 1)[1] for n in features.get_feature_names_out()])
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        norms = [normalise(t) for t in texts]
-        matrix = self.features.transform([n.text for n in norms])
+        return self.predict_normalised([normalise(t) for t in texts])
+
+    def predict_normalised(self, norms: Sequence[Normalised]) -> list[Prediction]:
+        """Score texts already normalised (triage normalises once for all its parts)."""
+        matrix = self.features.transform([n.text for n in norms]).tocsr()
         probs = self.model.predict_proba(matrix)
+        best = probs.argmax(axis=1)
         out = []
         for i, norm in enumerate(norms):
-            order = np.argsort(-probs[i])
-            best = int(order[0])
-            label = self.classes[best]
-            confidence = float(probs[i, best])
             if not norm.readable:
                 out.append(self._unreadable(norm.script))
                 continue
+            k = int(best[i])
+            confidence = float(probs[i, k])
+            runners = np.argsort(-probs[i])[1:3]
+            lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
             out.append(
                 Prediction(
-                    label=label,
-                    label_name=label_name(self.taxonomy, label),
+                    label=self.classes[k],
+                    label_name=label_name(self.taxonomy, self.classes[k]),
                     confidence=round(confidence, 4),
-                    reasons=self._reasons(matrix.getrow(i), best),
-                    alternatives=[(self.classes[int(j)], round(float(probs[i, j]), 4)) for j in order[1:3]],
+                    reasons=self._reasons(matrix.indices[lo:hi], matrix.data[lo:hi], k),
+                    alternatives=[(self.classes[int(j)], round(float(probs[i, j]), 4)) for j in runners],
                     needs_review=confidence < LOW_CONFIDENCE,
                 )
             )
@@ -138,16 +141,16 @@ class TextClassifier:
         fallback = "综合咨询" if self.taxonomy == Taxonomy.CONSULT else "other"
         return Prediction(fallback, label_name(self.taxonomy, fallback), 0.0, [why], [], True)
 
-    def _reasons(self, row: sparse.csr_matrix, cls: int, limit: int = 5) -> list[str]:
+    def _reasons(self, idx: np.ndarray, values: np.ndarray, cls: int, limit: int = 5) -> list[str]:
         """The words that contributed most to the chosen label, longest evidence first."""
         coef = self.model.coef_[cls] if self.model.coef_.shape[0] > 1 else self.model.coef_[0]
-        idx = row.indices
-        contrib = row.data * coef[idx]
+        contrib = values * coef[idx]
+        top = np.argsort(-contrib)[: limit * 4]
         picked: list[str] = []
-        for j in np.argsort(-contrib):
+        for j in top:
             if contrib[j] <= 0 or len(picked) >= limit:
                 break
-            term = self.feature_names[idx[j]].strip()
+            term = str(self.feature_names[idx[j]]).strip()
             if len(term) < 2 or _PUNCT.search(term) or any(term in p or p in term for p in picked):
                 continue
             picked.append(term)

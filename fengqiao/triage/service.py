@@ -77,10 +77,10 @@ def assess_risk(text: str, facts: risk.Facts | None = None) -> risk.RiskAssessme
 def triage_many(cases: Sequence[Case]) -> list[Result]:
     """Triage a batch (one model call for all texts)."""
     model = store.current(Taxonomy.MEDIATION)
-    labels = model.predict([c.text for c in cases])
+    norms = [normalise(c.text) for c in cases]
+    labels = model.predict_normalised(norms)
     out = []
-    for case, label in zip(cases, labels, strict=True):
-        norm = normalise(case.text)
+    for case, norm, label in zip(cases, norms, labels, strict=True):
         assessment = risk.assess(norm.text, risk.Facts(case.people, case.party_ages, case.earlier_disputes))
         notes = []
         if norm.truncated:

@@ -1,6 +1,6 @@
 """Where trained models live and how the serving process gets one.
 
-Artifacts are files under ``var/models/triage/`` named by version, with a pointer
+Artifacts are files under ``MODEL_DIR/triage/`` (``var/models`` by default) named by version, with a pointer
 file per taxonomy naming the current one. A process loads the current model once
 and keeps it (load ≤ 2 s). With no artifact yet (a fresh checkout), the first use
 trains one from the data in the repository and saves it.
@@ -19,7 +19,7 @@ _lock = threading.Lock()
 
 
 def model_dir() -> Path:
-    return Path(settings.VAR_DIR) / "models" / "triage"
+    return Path(settings.MODEL_DIR) / "triage"
 
 
 def _pointer(taxonomy: Taxonomy) -> Path:

@@ -246,9 +246,8 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _refused(request: HttpRequest, actor: User, d: Any, action: str, message: str) -> HttpResponse:
     d = queries.dispute_for(actor, d.pk)
-    ctx = _detail_context(
-        actor, d, error={"action": action, "action_label": Action(action).label, "message": message}
-    )
+    label = Action(action).label if action in Action.values else "确认分流"
+    ctx = _detail_context(actor, d, error={"action": action, "action_label": label, "message": message})
     return render(request, "web/case_detail.html", ctx, status=422)
 
 

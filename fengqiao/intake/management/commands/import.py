@@ -20,7 +20,9 @@ class Command(BaseCommand):
             "--as", dest="username", required=True, help="以哪个用户的身份导入（决定管辖范围）"
         )
 
-    def handle(self, *args: Any, what: str, file: str, username: str, **opts: Any) -> None:
+    def handle(
+        self, *args: Any, what: str, file: str, username: str, no_triage: bool = False, **opts: Any
+    ) -> None:
         try:
             actor = User.objects.get(username=username)
         except User.DoesNotExist:
@@ -38,5 +40,11 @@ class Command(BaseCommand):
             f"共 {report.total} 行：导入 {report.imported}，已存在跳过 {report.skipped}，错误 {report.failed}"
             f"（{seconds:.1f} 秒，批次 {report.batch_id}）"
         )
+        if report.imported and not no_triage:
+            from fengqiao.triage.jobs import drain
+
+            started = time.perf_counter()
+            n = drain()
+            self.stdout.write(f"智能分流 {n} 件（{time.perf_counter() - started:.1f} 秒）")
         if report.failed:
             sys.exit(1)

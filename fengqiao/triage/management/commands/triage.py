@@ -37,6 +37,7 @@ class Command(BaseCommand):
         e = sub.add_parser("eval", help="在带标注的 JSON 行文件上评测：准确率、宏平均F1、混淆矩阵")
         e.add_argument("--taxonomy", choices=[t.value for t in Taxonomy], default="consult")
         e.add_argument("file")
+        sub.add_parser("backlog", help="处理批量导入后待分流的纠纷")
         r = sub.add_parser("retrain", help="用团队样本、法条弱标注和已确认的分流结果重新训练")
         r.add_argument("--taxonomy", choices=[t.value for t in Taxonomy], default=None)
 
@@ -107,3 +108,12 @@ class Command(BaseCommand):
                 f"{tax.value}: {record.version} trained in {time.perf_counter() - started:.1f} s "
                 f"on {record.examples}"
             )
+
+    def backlog(self, **_: Any) -> None:
+        from fengqiao.triage.jobs import drain
+
+        started = time.perf_counter()
+        n = drain()
+        seconds = time.perf_counter() - started
+        rate = f"，{n / seconds:,.0f} 件/秒" if n else ""
+        self.stdout.write(f"已完成 {n} 件纠纷的智能分流（{seconds:.1f} 秒{rate}）")
