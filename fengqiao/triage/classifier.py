@@ -64,17 +64,16 @@ _PUNCT = re.compile(r"[\W_]+")
 
 
 def synthetic_examples(taxonomy: Taxonomy) -> list[Example]:
-    path = DATA_DIR / f"{taxonomy.value}_synthetic.jsonl"
-    if not path.exists():
-        return []
+    """The team's written examples: every ``data/<taxonomy>_synthetic*.jsonl`` file."""
     allowed = set(labels(taxonomy))
     out = []
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                if row["label"] in allowed:
-                    out.append(Example(row["text"], row["label"], 1.0, "synthetic"))
+    for path in sorted(DATA_DIR.glob(f"{taxonomy.value}_synthetic*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    row = json.loads(line)
+                    if row["label"] in allowed:
+                        out.append(Example(row["text"], row["label"], 1.0, "synthetic"))
     return out
 
 
