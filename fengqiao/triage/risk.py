@@ -17,6 +17,10 @@ likely to turn violent are reported to the police (人民调解法 Art. 25).
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fengqiao.triage.risk_model import RiskScores
 
 
 class Flag(StrEnum):
@@ -465,8 +469,11 @@ def _matches(text: str, flag: Flag) -> list[str]:
     return found
 
 
-def assess(text: str, facts: Facts | None = None) -> RiskAssessment:
-    """Flags, level and reasons for one (normalised) narrative."""
+def assess(text: str, facts: Facts | None = None, scores: "RiskScores | None" = None) -> RiskAssessment:
+    """Flags, level and reasons for one (normalised) narrative.
+
+    ``scores`` are the learned model's probabilities for the same text (risk_model):
+    a flag the rules missed is raised when the model is confident enough."""
     facts = facts or Facts()
     flags: list[Flag] = []
     reasons: list[str] = []
@@ -476,6 +483,11 @@ def assess(text: str, facts: Facts | None = None) -> RiskAssessment:
             flags.append(flag)
             quoted = "、".join(f"“{w}”" for w in dict.fromkeys(words[:3]))
             reasons.append(f"{FLAG_NAMES[flag]}：文中出现{quoted}")
+    if scores is not None:
+        for flag in scores.raised():
+            if flag not in flags:
+                flags.append(flag)
+                reasons.append(f"{FLAG_NAMES[flag]}：模型根据全文判断（概率{scores.probs[flag.value]:.2f}）")
     if (
         facts.people_involved is not None
         and facts.people_involved >= MASS_PEOPLE
@@ -493,18 +505,19 @@ def assess(text: str, facts: Facts | None = None) -> RiskAssessment:
         flags.append(Flag.REPEAT_DISPUTE)
         reasons.append(f"{FLAG_NAMES[Flag.REPEAT_DISPUTE]}：同一当事人此前已有{facts.earlier_disputes}件纠纷")
     flags.sort(key=list(Flag).index)
-    return RiskAssessment(level_of(set(flags), text), flags, reasons)
+    gathering = scores is not None and scores.gathering
+    return RiskAssessment(level_of(set(flags), text, gathering), flags, reasons)
 
 
 _GATHERING = re.compile(r"聚集|围堵|堵路|堵门|拉横幅|拉条幅|静坐")
 
 
-def level_of(flags: set[Flag], text: str = "") -> Level:
-    """The guide's level rule."""
+def level_of(flags: set[Flag], text: str = "", gathering: bool = False) -> Level:
+    """The guide's level rule; ``gathering`` when people gather or block (said or inferred)."""
     severe = {Flag.VIOLENCE_THREAT, Flag.WEAPON, Flag.SELF_HARM, Flag.CIVIL_TO_CRIMINAL}
     if flags & severe:
         return Level.HIGH
-    if Flag.MASS_DISPUTE in flags and (Flag.UPWARD_PETITION in flags or _GATHERING.search(text)):
+    if Flag.MASS_DISPUTE in flags and (Flag.UPWARD_PETITION in flags or gathering or _GATHERING.search(text)):
         return Level.HIGH
     if {Flag.EXTREME_WORDS, Flag.REPEAT_DISPUTE} <= flags:
         return Level.HIGH

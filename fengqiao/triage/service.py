@@ -71,7 +71,13 @@ def classify(texts: Sequence[str], taxonomy: Taxonomy) -> list[Prediction]:
 
 
 def assess_risk(text: str, facts: risk.Facts | None = None) -> risk.RiskAssessment:
-    return risk.assess(normalise(text).text, facts)
+    norm = normalise(text).text
+    return risk.assess(norm, facts, store.current_risk().score([norm])[0])
+
+
+def assess_risks(texts: Sequence[str]) -> list[risk.RiskAssessment]:
+    norms = [normalise(t).text for t in texts]
+    return [risk.assess(n, None, s) for n, s in zip(norms, store.current_risk().score(norms), strict=True)]
 
 
 def triage_many(cases: Sequence[Case]) -> list[Result]:
@@ -95,7 +101,16 @@ def triage_many(cases: Sequence[Case]) -> list[Result]:
             people=case.people,
             parties=case.parties,
         )
-        out.append(Result(label, assessment, route, model.version, notes=notes))
+        out.append(
+            Result(
+                label,
+                assessment,
+                route,
+                model.version,
+                f"{RULES_VERSION}+{store.current_risk().version}",
+                notes,
+            )
+        )
     return out
 
 

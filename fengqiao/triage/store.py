@@ -1,54 +1,75 @@
 """Where trained models live and how the serving process gets one.
 
-Artifacts are files under ``MODEL_DIR/triage/`` (``var/models`` by default) named by version, with a pointer
-file per taxonomy naming the current one. A process loads the current model once
-and keeps it (load ≤ 2 s). With no artifact yet (a fresh checkout), the first use
-trains one from the data in the repository and saves it.
+Artifacts are files under ``MODEL_DIR/triage/`` (``var/models`` by default) named by
+version, with a pointer file per kind (consult, mediation, risk) naming the current
+one. A process loads the current model once and keeps it (load ≤ 2 s). With no
+artifact yet (a fresh checkout), the first use trains one from the data in the
+repository and saves it.
 """
 
 import functools
 import threading
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
-from fengqiao.triage.classifier import TextClassifier, train
+from fengqiao.triage import classifier, risk_model
 from fengqiao.triage.taxonomies import Taxonomy
 
 _lock = threading.Lock()
+RISK = "risk"
 
 
 def model_dir() -> Path:
     return Path(settings.MODEL_DIR) / "triage"
 
 
-def _pointer(taxonomy: Taxonomy) -> Path:
-    return model_dir() / f"{taxonomy.value}.current"
+def _pointer(kind: str) -> Path:
+    return model_dir() / f"{kind}.current"
 
 
 def path_for(version: str) -> Path:
     return model_dir() / f"{version}.joblib"
 
 
-def save(model: TextClassifier) -> Path:
+def _kind(model: Any) -> str:
+    return RISK if isinstance(model, risk_model.RiskModel) else str(model.taxonomy.value)
+
+
+def save(model: classifier.TextClassifier | risk_model.RiskModel) -> Path:
     path = path_for(model.version)
     model.save(path)
-    tmp = _pointer(model.taxonomy).with_suffix(".tmp")
+    pointer = _pointer(_kind(model))
+    tmp = pointer.with_suffix(".tmp")
     tmp.write_text(model.version)
-    tmp.replace(_pointer(model.taxonomy))
-    current.cache_clear()
+    tmp.replace(pointer)
+    _current.cache_clear()
     return path
 
 
 @functools.cache
-def current(taxonomy: Taxonomy) -> TextClassifier:
-    """The model in service for ``taxonomy`` (trained and saved on first use if none)."""
+def _current(kind: str) -> Any:
     with _lock:
-        pointer = _pointer(taxonomy)
+        pointer = _pointer(kind)
+        load = risk_model.RiskModel.load if kind == RISK else classifier.TextClassifier.load
         if pointer.exists():
             path = path_for(pointer.read_text().strip())
             if path.exists():
-                return TextClassifier.load(path)
-        model = train(taxonomy)
+                return load(path)
+        model = risk_model.train() if kind == RISK else classifier.train(Taxonomy(kind))
         save(model)
         return model
+
+
+def current(taxonomy: Taxonomy) -> classifier.TextClassifier:
+    """The text classifier in service for ``taxonomy``."""
+    model = _current(taxonomy.value)
+    assert isinstance(model, classifier.TextClassifier)
+    return model
+
+
+def current_risk() -> risk_model.RiskModel:
+    model = _current(RISK)
+    assert isinstance(model, risk_model.RiskModel)
+    return model

@@ -37,3 +37,21 @@ def retrain(taxonomy: Taxonomy) -> ModelVersion:
         defaults={"taxonomy": taxonomy.value, "examples": counts, "path": str(path), "is_active": True},
     )
     return record
+
+
+def retrain_risk() -> ModelVersion:
+    from fengqiao.triage import risk_model
+
+    model = risk_model.train()
+    path = store.save(model)
+    ModelVersion.objects.filter(taxonomy=store.RISK).update(is_active=False)
+    record, _ = ModelVersion.objects.update_or_create(
+        version=model.version,
+        defaults={
+            "taxonomy": store.RISK,
+            "examples": {"synthetic": sum(1 for _ in risk_model.TRAIN_FILE.open(encoding="utf-8"))},
+            "path": str(path),
+            "is_active": True,
+        },
+    )
+    return record

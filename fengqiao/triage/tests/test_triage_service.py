@@ -127,3 +127,39 @@ def test_risk_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     call_command("triage", "risk")
     out = json.loads(capsys.readouterr().out)
     assert out["level"] == "high" and "self_harm" in out["flags"]
+
+
+def test_retrain_learns_from_what_officers_confirmed(
+    personas: Personas, tmp_path: Any, settings: Any
+) -> None:
+    from fengqiao.triage.models import ModelVersion
+
+    settings.MODEL_DIR = tmp_path
+    d = submit(personas.village_mediator, narrative="两家为了屋后竹林的归属吵了起来，都说是自家祖上栽的。")
+    actions.decide_proposal(
+        d.triage_proposals.get(), actor=personas.township_officer, dispute_type="forest_land", note="竹林权属"
+    )
+    out = io.StringIO()
+    call_command("triage", "retrain", "--taxonomy", "mediation", stdout=out)
+    record = ModelVersion.objects.get(is_active=True, taxonomy="mediation")
+    assert record.examples["confirmed"] == 1 and record.examples["synthetic"] > 1000
+    assert record.version in out.getvalue()
+    assert (tmp_path / "triage" / f"{record.version}.joblib").exists()
+
+
+def test_eval_command_prints_accuracy_f1_and_confusion(tmp_path: Any) -> None:
+    f = tmp_path / "set.jsonl"
+    f.write_text(
+        "\n".join(
+            json.dumps(x, ensure_ascii=False)
+            for x in [
+                {"text": "我要离婚，孩子抚养权怎么判", "label": "婚姻家庭"},
+                {"text": "被车撞了保险公司不赔", "label": "交通事故"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("triage", "eval", "--taxonomy", "consult", str(f), stdout=out)
+    text = out.getvalue()
+    assert "accuracy 1.000" in text and "macro-F1" in text and "confusion matrix" in text

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         e.add_argument("file")
         sub.add_parser("backlog", help="处理批量导入后待分流的纠纷")
         r = sub.add_parser("retrain", help="用团队样本、法条弱标注和已确认的分流结果重新训练")
-        r.add_argument("--taxonomy", choices=[t.value for t in Taxonomy], default=None)
+        r.add_argument("--taxonomy", choices=[*(t.value for t in Taxonomy), "risk"], default=None)
 
     def handle(self, *args: Any, verb: str, **opts: Any) -> None:
         getattr(self, verb)(**opts)
@@ -99,13 +99,13 @@ class Command(BaseCommand):
             out(f"{i:2d} {name:<{width}} {counts}")
 
     def retrain(self, taxonomy: str | None = None, **_: Any) -> None:
-        from fengqiao.triage.training import retrain
+        from fengqiao.triage.training import retrain, retrain_risk
 
-        for tax in [Taxonomy(taxonomy)] if taxonomy else list(Taxonomy):
+        for kind in [taxonomy] if taxonomy else [*(t.value for t in Taxonomy), "risk"]:
             started = time.perf_counter()
-            record = retrain(tax)
+            record = retrain_risk() if kind == "risk" else retrain(Taxonomy(kind))
             self.stdout.write(
-                f"{tax.value}: {record.version} trained in {time.perf_counter() - started:.1f} s "
+                f"{kind}: {record.version} trained in {time.perf_counter() - started:.1f} s "
                 f"on {record.examples}"
             )
 
