@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import rjieba
 from sklearn.calibration import CalibratedClassifierCV
@@ -28,6 +27,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from fengqiao.statutes import source
+from fengqiao.triage import persist
 from fengqiao.triage.normalize import Normalised, normalise
 from fengqiao.triage.taxonomies import STATUTE_SOURCES, Taxonomy, label_name, labels
 
@@ -158,12 +158,11 @@ class TextClassifier:
         return [f"关键词“{t}”" for t in picked]
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path, compress=3)
+        persist.dump(self, path)
 
     @staticmethod
     def load(path: Path) -> "TextClassifier":
-        model = joblib.load(path)
+        model = persist.load(path)
         assert isinstance(model, TextClassifier)
         return model
 
