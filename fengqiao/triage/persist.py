@@ -32,7 +32,7 @@ def dump(obj: Any, path: Path) -> None:
             terms = np.empty(len(v.vocabulary_), dtype=object)
             for term, index in v.vocabulary_.items():
                 terms[index] = term
-            v.vocabulary_ = terms.astype(str)  # type: ignore[assignment]
+            v.vocabulary_ = terms.astype(str)
             v.stop_words_ = None  # the pruned terms: large and never needed to transform
         joblib.dump(obj, path)
     finally:
