@@ -125,7 +125,7 @@ class TextClassifier:
                     label=self.classes[k],
                     label_name=label_name(self.taxonomy, self.classes[k]),
                     confidence=round(confidence, 4),
-                    reasons=self._reasons(matrix.indices[lo:hi], matrix.data[lo:hi], k),
+                    reasons=self._reasons(norm.text, matrix.indices[lo:hi], matrix.data[lo:hi], k),
                     alternatives=[(self.classes[int(j)], round(float(probs[i, j]), 4)) for j in runners],
                     needs_review=confidence < LOW_CONFIDENCE,
                 )
@@ -141,21 +141,32 @@ class TextClassifier:
         fallback = "综合咨询" if self.taxonomy == Taxonomy.CONSULT else "other"
         return Prediction(fallback, label_name(self.taxonomy, fallback), 0.0, [why], [], True)
 
-    def _reasons(self, idx: np.ndarray, values: np.ndarray, cls: int, limit: int = 5) -> list[str]:
-        """The words that contributed most to the chosen label, longest evidence first."""
+    def _reasons(self, text: str, idx: np.ndarray, values: np.ndarray, cls: int, limit: int = 5) -> list[str]:
+        """The words that pushed the text towards the chosen label.
+
+        The strongest character n-grams are found in the text and overlapping ones are
+        joined, so the reason reads “宅基地” rather than “宅基” and “基地”."""
         weights = self.model.calibrated_classifiers_[0].estimator.coef_
         coef = weights[cls] if weights.shape[0] > 1 else weights[0]
         contrib = values * coef[idx]
-        top = np.argsort(-contrib)[: limit * 4]
-        picked: list[str] = []
-        for j in top:
-            if contrib[j] <= 0 or len(picked) >= limit:
+        spans: list[tuple[int, int, float]] = []
+        for j in np.argsort(-contrib)[: limit * 3]:
+            if contrib[j] <= 0:
                 break
-            term = str(self.feature_names[idx[j]]).strip()
-            if len(term) < 2 or _PUNCT.search(term) or any(term in p or p in term for p in picked):
+            term = str(self.feature_names[idx[j]])
+            start = text.find(term)
+            if len(term.strip()) < 2 or _PUNCT.search(term) or start < 0:
                 continue
-            picked.append(term)
-        return [f"关键词“{t}”" for t in picked]
+            spans.append((start, start + len(term), float(contrib[j])))
+        merged: list[list[float]] = []
+        for start, end, weight in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+                merged[-1][2] += weight
+            else:
+                merged.append([start, end, weight])
+        merged.sort(key=lambda m: -m[2])
+        return [f"关键词“{text[int(a) : int(b)]}”" for a, b, _ in merged[:limit]]
 
     def save(self, path: Path) -> None:
         persist.dump(self, path)
