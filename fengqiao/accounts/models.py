@@ -76,6 +76,8 @@ class Mediator(models.Model):
     specialties = models.JSONField(_("擅长纠纷类型"), default=list, blank=True)
     languages = models.JSONField(_("工作语言"), default=list, blank=True)
     is_full_time = models.BooleanField(_("专职"), default=False)
+    # Open cases a mediator can carry at once; dispatch never assigns beyond it.
+    max_load = models.PositiveSmallIntegerField(_("在办案件上限"), default=8)
     is_active = models.BooleanField(_("在册"), default=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 

@@ -33,6 +33,7 @@ from fengqiao.cases.choices import (
     VisitMethod,
 )
 from fengqiao.cases.models import (
+    AccessGrant,
     Agreement,
     Dispute,
     FollowUpVisit,
@@ -372,16 +373,40 @@ def record_refusal(dispute: Dispute, *, actor: User, party_id: int, refuses: boo
     return party
 
 
+CROSS_REGION_GRANT = dt.timedelta(days=90)
+
+
 @transaction.atomic
-def assign_mediator(dispute: Dispute, *, actor: User, mediator: Mediator, reason: str = "") -> Dispute:
-    """指派调解员: the committee appoints one of its mediators (人民调解法 Art. 19)."""
+def assign_mediator(
+    dispute: Dispute, *, actor: User, mediator: Mediator, reason: str = "", cross_region: bool = False
+) -> Dispute:
+    """指派调解员: the committee appoints a mediator (人民调解法 Art. 19: the committee
+    appoints, or the parties choose). A mediator of another body is dispatched across
+    regions (跨区域调配) only by a township or county officer, with a reason, and his
+    body's unit is granted time-bounded access to the case."""
     d = _lock(dispute, actor)
     if not mediator.is_active:
         raise DomainError("该调解员已不在册", field="mediator")
+    data: dict[str, Any] = {"mediator": mediator.name}
     if mediator.organisation_id != d.handling_org_id:
-        raise DomainError("调解员须为承办调解组织的在册人员", field="mediator")
+        if not cross_region:
+            raise DomainError("调解员须为承办调解组织的在册人员；跨区域调配请注明", field="mediator")
+        if actor.role not in (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER):
+            raise PermissionDenied("跨区域调配调解员须由司法所或县级矛调中心决定")
+        if not reason.strip():
+            raise DomainError("跨区域调配须说明理由", field="reason")
+        org = mediator.organisation
+        if not codes.contains(org.admin_unit_id, d.admin_unit_id):  # his unit cannot see it yet
+            AccessGrant.objects.create(
+                dispute=d,
+                grantee_unit_id=org.admin_unit_id,
+                valid_until=clock.now() + CROSS_REGION_GRANT,
+                reason=f"跨区域调配调解员{mediator.name}（{org.name}）"[:200],
+                granted_by=actor,
+            )
+        data.update({"cross_region": True, "organisation": org.name})
     d.mediator = mediator
-    _step(d, Action.ASSIGN_MEDIATOR, actor=actor, reason=reason, data={"mediator": mediator.name})
+    _step(d, Action.ASSIGN_MEDIATOR, actor=actor, reason=reason, data=data)
     return d
 
 

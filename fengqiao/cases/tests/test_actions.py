@@ -217,3 +217,30 @@ def test_extension_moves_the_deadline_with_consent(personas: Personas) -> None:
         actions.extend_mediation(d, actor=actor, both_parties_consent=True, reason="需等待房屋鉴定")
         d.refresh_from_db()
         assert d.mediation_due_on == dt.date(2026, 5, 2)
+
+
+def test_cross_region_dispatch_grants_time_bounded_access(personas: Personas) -> None:
+    from fengqiao.accounts.models import Mediator
+    from fengqiao.cases.models import AccessGrant
+    from fengqiao.core.testing import OTHER_COUNTY_VILLAGE
+    from fengqiao.geography.models import Organisation
+
+    p = personas
+    d = register(p.village_mediator)
+    actions.accept_dispute(d, actor=p.township_officer)
+    far = Mediator.objects.create(
+        name="尔古", organisation=Organisation.objects.get(admin_unit_id=OTHER_COUNTY_VILLAGE), languages=["ii"]
+    )
+    with pytest.raises(DomainError, match="跨区域"):
+        actions.assign_mediator(d, actor=p.township_officer, mediator=far)
+    with pytest.raises(PermissionDenied):
+        actions.assign_mediator(d, actor=p.village_mediator, mediator=far, cross_region=True, reason="需彝语")
+    with pytest.raises(NotFound):
+        queries.dispute_for(p.other_township_officer, d.pk)
+    actions.assign_mediator(d, actor=p.township_officer, mediator=far, cross_region=True, reason="当事人只会彝语")
+    grant = AccessGrant.objects.get(dispute=d)
+    assert grant.grantee_unit_id == OTHER_COUNTY_VILLAGE and grant.valid_until > clock.now()
+    # the far village and the officers above it now see the case, until the grant lapses
+    assert queries.dispute_for(p.other_county_officer, d.pk) == d
+    with clock.frozen(grant.valid_until + dt.timedelta(seconds=1)), pytest.raises(NotFound):
+        queries.dispute_for(p.other_county_officer, d.pk)
