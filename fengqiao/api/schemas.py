@@ -16,9 +16,16 @@ class ErrorOut(Schema):
 
 
 class Countdown(Schema):
+    rule: str
+    label: str
+    citation: str
+    started_on: dt.date
     due_on: dt.date
     days_left: int
     overdue: bool
+    soon: bool
+    estimated: bool
+    extended: bool
 
 
 class CaseOut(Schema):
@@ -85,7 +92,7 @@ class CaseDetailOut(CaseOut):
     agreements: list[dict[str, Any]]
     performances: list[dict[str, Any]]
     follow_ups: list[dict[str, Any]]
-    confirmation_countdown: Countdown | None
+    deadlines: list[Countdown]
     available_actions: list[dict[str, str]]
 
 

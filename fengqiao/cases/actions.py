@@ -24,6 +24,7 @@ from fengqiao.cases.choices import (
     Channel,
     ConfirmationResult,
     DisputeType,
+    Outcome,
     PerformanceStatus,
     RiskLevel,
     Satisfaction,
@@ -43,11 +44,14 @@ from fengqiao.cases.models import (
     SessionRecord,
     Transition,
 )
+from fengqiao.cases.queries import MEDIATION_RULES
 from fengqiao.cases.schemas import DisputeIn
 from fengqiao.core import clock
 from fengqiao.core.bulk import insert_rows
 from fengqiao.core.errors import DomainError, PermissionDenied
+from fengqiao.deadlines import actions as deadlines
 from fengqiao.deadlines import rules
+from fengqiao.deadlines.models import DeadlineStatus
 from fengqiao.geography import codes
 from fengqiao.geography import queries as geo
 from fengqiao.geography.choices import Level, OrgKind
@@ -301,6 +305,7 @@ def _step(
         d.closed_at = now
     d.updated_at = now
     d.save()
+    _deadlines_after(d, action, decision, data)
     Transition.objects.create(
         dispute=d,
         action=action,
@@ -316,9 +321,9 @@ def _step(
     return decision
 
 
-def _mediation_due(d: Dispute, start: dt.date) -> dt.date:
-    rule = "court_referred_mediation" if d.channel == Channel.COURT_REFERRAL else "mediation"
-    return rules.due_date(rule, start)
+def _mediation_rule(d: Dispute) -> str:
+    # 人民法院在线调解规则 Art. 24: a dispute the court referred before filing has 30 days.
+    return "court_referred_mediation" if d.channel == Channel.COURT_REFERRAL else "mediation"
 
 
 def _take_over(d: Dispute, tier: Tier) -> dict[str, Any]:
@@ -330,8 +335,37 @@ def _take_over(d: Dispute, tier: Tier) -> dict[str, Any]:
     d.tier = tier
     d.handling_org = org
     d.mediator = None
-    d.mediation_due_on = _mediation_due(d, clock.today())
-    return {"from_tier": from_tier, "to_tier": tier, "org": org.name, "due": d.mediation_due_on.isoformat()}
+    return {"from_tier": from_tier, "to_tier": tier, "org": org.name}
+
+
+def _deadlines_after(d: Dispute, action: Action, decision: workflow.Decision, data: dict[str, Any]) -> None:
+    """Start, meet or end the legal time limits this step concerns (the deadline engine)."""
+    today = clock.today()
+    if action in (Action.ACCEPT, Action.ESCALATE, Action.REFER_BACK):
+        due = deadlines.start(_mediation_rule(d), dispute=d, on=today).due_on
+        data["due"] = due.isoformat()
+    elif action == Action.REACH_AGREEMENT:
+        deadlines.close(dispute=d, rule_keys=MEDIATION_RULES)
+        if data.get("form") == AgreementForm.WRITTEN:
+            effective = dt.date.fromisoformat(data["effective_on"])
+            deadlines.start("judicial_confirmation", dispute=d, on=effective)
+    elif action == Action.APPLY_CONFIRMATION:
+        deadlines.close(dispute=d, rule_keys=["judicial_confirmation"])
+    elif action == Action.RECORD_CONFIRMATION and decision.to_status == Status.MEDIATING:
+        # 人民调解法 Art. 33: an agreement found invalid may be remade through mediation.
+        deadlines.start(_mediation_rule(d), dispute=d, on=today)
+    elif action == Action.FAIL_MEDIATION:
+        deadlines.close(dispute=d, rule_keys=MEDIATION_RULES)
+    if decision.to_status == Status.CLOSED:
+        met = decision.outcome == Outcome.RESOLVED
+        deadlines.close(dispute=d, status=DeadlineStatus.MET if met else DeadlineStatus.CANCELLED)
+        if d.transfer_target == TransferTarget.ADMIN_RECONSIDERATION:
+            deadlines.start(
+                "reconsideration_application",
+                dispute=d,
+                on=today,
+                note="自移交之日估算；以当事人知道行政行为之日为准",
+            )
 
 
 @transaction.atomic
@@ -449,17 +483,22 @@ def extend_mediation(
 ) -> Dispute:
     """Extend the mediation term, only with both parties' consent (人民调解工作若干规定 Art. 33)."""
     d = _lock(dispute, actor)
-    current = d.mediation_due_on or clock.today()
-    new_due = new_due or rules.add_months(current, 1)
-    if new_due <= current:
-        raise DomainError("延长后的期限须晚于原期限", field="new_due")
-    d.mediation_due_on = new_due
+    term = deadlines.current(d, MEDIATION_RULES)
+    if term is None:
+        raise DomainError("该纠纷没有计时中的调解期限")
+    before = term.due_on
+    new_due = new_due or rules.due_date(term.rule, before)  # one more term, counted as the law counts it
+
+    def apply(d: Dispute) -> dict[str, Any]:
+        deadlines.extend(term, to=new_due, reason=reason)
+        return {"from": before.isoformat(), "to": new_due.isoformat()}
+
     _step(
         d,
         Action.EXTEND_DEADLINE,
         actor=actor,
         intent=workflow.Intent(reason=reason, both_parties_consent=both_parties_consent),
-        data={"from": current.isoformat(), "to": new_due.isoformat()},
+        apply=apply,
     )
     return d
 

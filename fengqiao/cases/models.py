@@ -89,7 +89,6 @@ class Dispute(models.Model):
     )
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
-    mediation_due_on = models.DateField(_("调解期限"), null=True, blank=True)
 
     # Set on bulk imports: triage runs on these afterwards (triage.jobs), not inline.
     triage_pending = models.BooleanField(_("待智能分流"), default=False)

@@ -8,8 +8,10 @@ from fengqiao.accounts.roles import FULL_IDENTITY_ROLES, may_mediate_at
 from fengqiao.cases import workflow
 from fengqiao.cases.choices import Action, Status, Tier
 from fengqiao.cases.models import Dispute, Party
+from fengqiao.cases.queries import MEDIATION_RULES
 from fengqiao.core import clock, identity
-from fengqiao.deadlines import rules
+from fengqiao.deadlines import queries as deadline_queries
+from fengqiao.deadlines.models import DeadlineStatus
 from fengqiao.geography import queries as geo
 from fengqiao.geography.choices import Level
 
@@ -18,23 +20,15 @@ MEDIATION_PHASE = frozenset({Status.ACCEPTED, Status.MEDIATING})
 
 
 def countdown(d: Dispute) -> dict[str, Any] | None:
-    """The mediation-term countdown while mediation is under way (人民调解工作若干规定 Art. 33)."""
-    if d.mediation_due_on is None or d.status not in MEDIATION_PHASE:
+    """The mediation-term countdown while mediation is under way (人民调解工作若干规定 Art. 33),
+    from the deadline engine; lists prefetch ``live_deadlines`` to stay at one query."""
+    if d.status not in MEDIATION_PHASE:
         return None
-    left = rules.days_left(d.mediation_due_on, clock.today())
-    return {"due_on": d.mediation_due_on, "days_left": left, "overdue": left < 0}
-
-
-def confirmation_countdown(d: Dispute) -> dict[str, Any] | None:
-    """Days left to apply for judicial confirmation while the agreement awaits it (Art. 33)."""
-    if d.status != Status.AGREED:
-        return None
-    agreement = d.agreements.order_by("-created_at", "-id").first()
-    if agreement is None or agreement.form != "written":
-        return None
-    due = workflow.confirmation_due(agreement.effective_on)
-    left = rules.days_left(due, clock.today())
-    return {"due_on": due, "days_left": left, "overdue": left < 0}
+    live = getattr(d, "live_deadlines", None)
+    if live is None:
+        live = list(d.deadlines.filter(status=DeadlineStatus.OPEN, rule__in=MEDIATION_RULES))
+    term = next((x for x in live if x.rule in MEDIATION_RULES), None)
+    return deadline_queries.countdown(term, clock.today()) if term else None
 
 
 def summary(d: Dispute) -> dict[str, Any]:
@@ -168,7 +162,7 @@ def detail(d: Dispute, actor: User) -> dict[str, Any]:
                 }
                 for f in d.follow_ups.all()
             ],
-            "confirmation_countdown": confirmation_countdown(d),
+            "deadlines": deadline_queries.countdowns(d, clock.today()) if d.status != Status.CLOSED else [],
             "available_actions": actions_for(actor, d),
         }
     )

@@ -7,7 +7,7 @@ Every list, detail, search, export and API read of disputes goes through
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import Mediator, User
@@ -16,8 +16,10 @@ from fengqiao.cases.choices import OPEN_STATUSES
 from fengqiao.cases.models import AccessGrant, Dispute
 from fengqiao.core import clock
 from fengqiao.core.errors import NotFound
+from fengqiao.deadlines.models import Deadline, DeadlineStatus
 from fengqiao.geography import codes
 
+MEDIATION_RULES = ("mediation", "court_referred_mediation")
 MAX_LISTED_GRANTS = 5000
 
 
@@ -117,6 +119,13 @@ def case_list(actor: User, f: CaseFilter) -> QuerySet[Dispute]:
     return (
         filtered(disputes_for(actor), f)
         .select_related("admin_unit", "handling_org")
+        .prefetch_related(
+            Prefetch(
+                "deadlines",
+                queryset=Deadline.objects.filter(status=DeadlineStatus.OPEN, rule__in=MEDIATION_RULES),
+                to_attr="live_deadlines",
+            )
+        )
         .defer("narrative")
         .order_by("-received_at", "-id")
     )

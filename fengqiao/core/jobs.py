@@ -11,4 +11,10 @@ def _triage() -> int:
     return triage_backlog()
 
 
-JOBS: list[tuple[str, Callable[[], int]]] = [("triage", _triage)]
+def _deadlines() -> int:
+    from fengqiao.deadlines.jobs import sweep
+
+    return sweep()
+
+
+JOBS: list[tuple[str, Callable[[], int]]] = [("triage", _triage), ("deadlines", _deadlines)]

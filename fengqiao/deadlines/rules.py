@@ -24,11 +24,20 @@ class Unit(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
+    """One legal time limit: its length, how it counts, whom its expiry concerns."""
+
     key: str
     label: str
     length: int
     unit: Unit
     citation: str
+    family: str = ""  # rules that replace one another on a subject (a case has one mediation term)
+    remind_days: int = 3  # remind this many days before the last day
+    escalate: bool = False  # on expiry, warn the tier above as well
+
+    @property
+    def group(self) -> str:
+        return self.family or self.key
 
 
 RULES: dict[str, Rule] = {
@@ -40,6 +49,9 @@ RULES: dict[str, Rule] = {
             1,
             Unit.MONTHS,
             "人民调解工作若干规定第三十三条：人民调解委员会调解纠纷，一般在一个月内调结",
+            family="mediation",
+            remind_days=5,
+            escalate=True,
         ),
         Rule(
             "court_referred_mediation",
@@ -47,6 +59,9 @@ RULES: dict[str, Rule] = {
             30,
             Unit.DAYS,
             "人民法院在线调解规则第二十四条：诉前调解期限为三十日",
+            family="mediation",
+            remind_days=5,
+            escalate=True,
         ),
         Rule(
             "judicial_confirmation",
@@ -54,9 +69,96 @@ RULES: dict[str, Rule] = {
             30,
             Unit.DAYS,
             "人民调解法第三十三条、民事诉讼法第二百零五条：自调解协议生效之日起三十日内共同申请",
+            remind_days=7,
+        ),
+        Rule(
+            "legal_aid_decision",
+            "法律援助审查决定期限",
+            7,
+            Unit.DAYS,
+            "法律援助法第四十三条：自收到法律援助申请之日起七日内进行审查，作出是否给予法律援助的决定",
+            remind_days=2,
+            escalate=True,
+        ),
+        Rule(
+            "legal_aid_assignment",
+            "指派法律援助人员期限",
+            3,
+            Unit.DAYS,
+            "法律援助法第四十三条：自作出决定之日起三日内指派法律援助人员",
+            remind_days=1,
+        ),
+        Rule(
+            "reconsideration_application",
+            "申请行政复议期限",
+            60,
+            Unit.DAYS,
+            "行政复议法第二十条：自知道或者应当知道该行政行为之日起六十日内提出行政复议申请",
+            remind_days=10,
+        ),
+        Rule(
+            "reconsideration_acceptance",
+            "行政复议受理审查期限",
+            5,
+            Unit.WORKDAYS,
+            "行政复议法第三十条、第八十八条：收到申请后五日内审查（“五日”指工作日）",
+            remind_days=1,
+            escalate=True,
+        ),
+        Rule(
+            "reconsideration_decision",
+            "行政复议决定期限",
+            60,
+            Unit.DAYS,
+            "行政复议法第六十二条：普通程序自受理之日起六十日内作出决定，经批准可延长不超过三十日",
+            family="reconsideration_decision",
+            remind_days=10,
+            escalate=True,
+        ),
+        Rule(
+            "reconsideration_decision_simple",
+            "行政复议决定期限（简易程序）",
+            30,
+            Unit.DAYS,
+            "行政复议法第六十二条：简易程序自受理之日起三十日内作出决定",
+            family="reconsideration_decision",
+            remind_days=5,
+            escalate=True,
+        ),
+        Rule(
+            "correction_report",
+            "社区矫正报到期限",
+            10,
+            Unit.DAYS,
+            "社区矫正法第二十一条：自判决、裁定生效之日起十日内到执行地社区矫正机构报到",
+            remind_days=3,
+            escalate=True,
+        ),
+        Rule(
+            "electronic_monitoring",
+            "电子定位装置使用期限",
+            3,
+            Unit.MONTHS,
+            "社区矫正法第二十九条：使用电子定位装置的期限不得超过三个月",
+            remind_days=7,
         ),
     )
 }
+
+# 行政复议法第六十二条: the ordinary decision period may be extended once by at most 30 days.
+MAX_EXTENSION = {"reconsideration_decision": dt.timedelta(days=30)}
+
+
+def calendar_known(day: dt.date) -> bool:
+    """Whether the State Council's holiday calendar for that year is in the package.
+
+    Each year's calendar is published in the autumn before; until the package has it,
+    days off are taken to be weekends only and due dates are marked as estimates."""
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
 
 
 def is_working_day(day: dt.date) -> bool:

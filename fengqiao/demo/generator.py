@@ -49,6 +49,7 @@ from fengqiao.cases.models import (
 )
 from fengqiao.core import clock
 from fengqiao.core.bulk import Table
+from fengqiao.deadlines.models import Deadline
 from fengqiao.demo import mediators as roster_mod
 from fengqiao.demo.drafts import Draft, draft
 from fengqiao.demo.places import Atlas
@@ -127,6 +128,7 @@ def generate(
             "confirmations": Table(JudicialConfirmation),
             "performances": Table(Performance),
             "follow_ups": Table(FollowUpVisit),
+            "deadlines": Table(Deadline),
         }
         for chunk in _batched(plan, CHUNK):
             drafts = [draft(rng, atlas, day, village, tz, world.now) for day, village in chunk]
@@ -163,7 +165,15 @@ def _save(tables: dict[str, Table], drafts: list[Draft], rows: Rows, counts: Cou
     reserved when the parent is written."""
     counts["disputes"] += tables["disputes"].insert([d.dispute for d in drafts])
     counts["parties"] += tables["parties"].insert([p for d in drafts for p in d.parties])
-    for name in ("transitions", "sessions", "agreements", "confirmations", "performances", "follow_ups"):
+    for name in (
+        "transitions",
+        "sessions",
+        "agreements",
+        "confirmations",
+        "performances",
+        "follow_ups",
+        "deadlines",
+    ):
         counts[name] += tables[name].insert(getattr(rows, name))
 
 

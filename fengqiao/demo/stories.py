@@ -45,6 +45,7 @@ from fengqiao.cases.choices import (
 )
 from fengqiao.core.bulk import Row
 from fengqiao.deadlines import rules
+from fengqiao.deadlines.rules import RULES, calendar_known
 from fengqiao.demo import texts
 from fengqiao.demo.drafts import Draft
 from fengqiao.demo.mediators import OnRoster
@@ -101,6 +102,7 @@ class Rows:
     confirmations: list[Row] = field(default_factory=list)
     performances: list[Row] = field(default_factory=list)
     follow_ups: list[Row] = field(default_factory=list)
+    deadlines: list[Row] = field(default_factory=list)
 
 
 def check_actor(actor: User, action: Action, tier: Tier) -> None:
@@ -145,6 +147,7 @@ class Story:
         self.accepted_at: dt.datetime | None = None
         self.closed_at: dt.datetime | None = None
         self.due: dt.date | None = None
+        self.due_rule, self.due_start = "mediation", dt.date.min
         self.transfer_target = ""
         self.transferred_to: int | None = None
         self.can_extend = False
@@ -386,6 +389,7 @@ class Story:
         self.stage_sessions = 0
         rule = "court_referred_mediation" if self.d["channel"] == Channel.COURT_REFERRAL else "mediation"
         self.due = due_date(rule, day)
+        self.due_rule, self.due_start = rule, day
         self.can_extend = True
         return {
             "from_tier": from_tier,
@@ -787,9 +791,32 @@ class Story:
 
     # ------------------------------------------------------------------ the dispute row
 
+    def _deadline(self, rule_key: str, start: dt.date, due: dt.date) -> None:
+        rule = RULES[rule_key]
+        self.rows.deadlines.append(
+            {
+                "rule": rule_key,
+                "dispute_id": self.d,
+                "admin_unit_id": self.draft.place.code,
+                "started_on": start,
+                "due_on": due,
+                "remind_on": due - dt.timedelta(days=rule.remind_days),
+                "estimated": not calendar_known(due),
+                "status": "open",
+                "created_at": self.t,
+            }
+        )
+
     def _settle(self) -> None:
-        """Write the state the story reached into the dispute's own fields."""
+        """Write the state the story reached into the dispute's own fields, and the
+        deadlines still running (the engine's rows, as cases.actions would leave them)."""
         d = self.d
+        if self.status in (Status.ACCEPTED, Status.MEDIATING) and self.due is not None:
+            self._deadline(self.due_rule, self.due_start, self.due)
+        if self.status == Status.AGREED and self.agreement_form == AgreementForm.WRITTEN:
+            assert self.agreement_effective_on is not None
+            start = self.agreement_effective_on
+            self._deadline("judicial_confirmation", start, due_date("judicial_confirmation", start))
         assert self.status is not None
         if self.status == Status.CLOSED and self.outcome not in Outcome.values:
             raise GeneratorBug("a closed dispute without an outcome")
@@ -801,7 +828,6 @@ class Story:
             mediator_id=self.mediator.id if self.mediator else None,
             accepted_at=self.accepted_at,
             closed_at=self.closed_at,
-            mediation_due_on=self.due,
             transfer_target=self.transfer_target,
             transferred_to_org_id=self.transferred_to,
             updated_at=self.t,

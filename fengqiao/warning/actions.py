@@ -1,5 +1,6 @@
 """Writes on alerts: raise (or update) one per situation, and move it through its life."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -8,6 +9,7 @@ from fengqiao.accounts import audit
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import MEDIATION_REACH
 from fengqiao.core import clock
+from fengqiao.core.bulk import insert_rows
 from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.warning.choices import ACTIVE_STATUSES, AlertKind, AlertStatus, Severity
 from fengqiao.warning.models import Alert
@@ -18,6 +20,75 @@ NEXT = {
     AlertStatus.HANDLED: {AlertStatus.CLOSED},
     AlertStatus.CLOSED: set(),
 }
+
+
+@dataclass(frozen=True)
+class AlertSpec:
+    """An alert to raise: the same arguments as ``raise_alert``, for bulk raising."""
+
+    key: str
+    kind: AlertKind
+    severity: Severity
+    owner_unit: int
+    title: str
+    reason: str
+    dispute_id: int | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def raise_alerts_bulk(specs: list[AlertSpec]) -> int:
+    """Raise many alerts at once (sweeps): update the open alert of a situation if there
+    is one, otherwise create it. One query to find, one to insert, bulk updates."""
+    if not specs:
+        return 0
+    now = clock.now()
+    active = {
+        a.key: a
+        for a in Alert.objects.select_for_update().filter(
+            key__in=[s.key for s in specs], status__in=ACTIVE_STATUSES
+        )
+    }
+    new = []
+    for spec in specs:
+        alert = active.get(spec.key)
+        if alert is None:
+            new.append(
+                {
+                    "key": spec.key,
+                    "kind": spec.kind.value,
+                    "severity": spec.severity.value,
+                    "owner_unit_id": spec.owner_unit,
+                    "dispute_id": spec.dispute_id,
+                    "title": spec.title,
+                    "reason": spec.reason,
+                    "evidence": spec.evidence,
+                    "status": AlertStatus.OPEN.value,
+                    "created_at": now,
+                    "updated_at": now,
+                    "note": "",
+                }
+            )
+        else:
+            alert.kind, alert.severity, alert.title, alert.reason = (
+                spec.kind,
+                spec.severity,
+                spec.title,
+                spec.reason,
+            )
+            alert.evidence = {**alert.evidence, **spec.evidence}
+            alert.updated_at = now
+    if active:
+        Alert.objects.bulk_update(
+            list(active.values()),
+            ["kind", "severity", "title", "reason", "evidence", "updated_at"],
+            batch_size=1000,
+        )
+    insert_rows(Alert, new)
+    audit.record(
+        None, "raise_alerts", object_type="warning.alert", object_id="", new=len(new), updated=len(active)
+    )
+    return len(specs)
 
 
 @transaction.atomic
@@ -33,27 +104,9 @@ def raise_alert(
     evidence: dict[str, Any] | None = None,
 ) -> Alert:
     """Open an alert for a situation, or update the one already open for it."""
-    now = clock.now()
-    alert = Alert.objects.select_for_update().filter(key=key, status__in=ACTIVE_STATUSES).first()
-    if alert is None:
-        alert = Alert.objects.create(
-            key=key,
-            kind=kind,
-            severity=severity,
-            owner_unit_id=owner_unit,
-            dispute_id=dispute_id,
-            title=title,
-            reason=reason,
-            evidence=evidence or {},
-            created_at=now,
-            updated_at=now,
-        )
-        audit.record(None, "raise_alert", alert, kind=kind)
-        return alert
-    alert.severity, alert.title, alert.reason, alert.updated_at = severity, title, reason, now
-    alert.evidence = {**alert.evidence, **(evidence or {})}
-    alert.save(update_fields=["severity", "title", "reason", "updated_at", "evidence"])
-    return alert
+    spec = AlertSpec(key, kind, severity, owner_unit, title, reason, dispute_id, evidence or {})
+    raise_alerts_bulk([spec])
+    return Alert.objects.get(key=key, status__in=ACTIVE_STATUSES)
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     HIGH_RISK = "high_risk", _("高风险纠纷")
+    DEADLINE_SOON = "deadline_soon", _("期限即将届满")
+    DEADLINE_EXPIRED = "deadline_expired", _("期限已超期")
 
 
 class Severity(models.TextChoices):

@@ -55,7 +55,11 @@ def test_the_whole_village_journey_ends_resolved_with_every_step_in_the_timeline
     d = mediate_to_agreement(p, d)
     assert d.status == Status.AGREED
     assert d.handling_org is not None and d.handling_org.kind == OrgKind.MEDIATION_COMMITTEE
-    assert d.mediation_due_on is not None
+    # the agreement met the mediation term and started the 30 days for judicial confirmation
+    assert list(d.deadlines.values_list("rule", "status")) == [
+        ("mediation", "met"),
+        ("judicial_confirmation", "open"),
+    ]
     actions.apply_confirmation(d, actor=p.village_mediator)
     actions.record_confirmation(d, actor=p.village_mediator, result=ConfirmationResult.VALID)
     actions.record_performance(d, actor=p.village_mediator, status=PerformanceStatus.FULL)
@@ -212,11 +216,11 @@ def test_extension_moves_the_deadline_with_consent(personas: Personas) -> None:
     with clock.frozen(dt.datetime(2026, 3, 2, 9, 0)):
         d = register(actor)
         actions.accept_dispute(d, actor=actor)
-        d.refresh_from_db()
-        assert d.mediation_due_on == dt.date(2026, 4, 2)
+        term = d.deadlines.get(status="open")
+        assert (term.rule, term.due_on) == ("mediation", dt.date(2026, 4, 2))
         actions.extend_mediation(d, actor=actor, both_parties_consent=True, reason="需等待房屋鉴定")
-        d.refresh_from_db()
-        assert d.mediation_due_on == dt.date(2026, 5, 2)
+        term.refresh_from_db()
+        assert term.due_on == dt.date(2026, 5, 6) and term.extensions == 1  # 2 May: Labour Day holiday
 
 
 def test_cross_region_dispatch_grants_time_bounded_access(personas: Personas) -> None:
@@ -229,7 +233,9 @@ def test_cross_region_dispatch_grants_time_bounded_access(personas: Personas) ->
     d = register(p.village_mediator)
     actions.accept_dispute(d, actor=p.township_officer)
     far = Mediator.objects.create(
-        name="尔古", organisation=Organisation.objects.get(admin_unit_id=OTHER_COUNTY_VILLAGE), languages=["ii"]
+        name="尔古",
+        organisation=Organisation.objects.get(admin_unit_id=OTHER_COUNTY_VILLAGE),
+        languages=["ii"],
     )
     with pytest.raises(DomainError, match="跨区域"):
         actions.assign_mediator(d, actor=p.township_officer, mediator=far)
@@ -237,7 +243,9 @@ def test_cross_region_dispatch_grants_time_bounded_access(personas: Personas) ->
         actions.assign_mediator(d, actor=p.village_mediator, mediator=far, cross_region=True, reason="需彝语")
     with pytest.raises(NotFound):
         queries.dispute_for(p.other_township_officer, d.pk)
-    actions.assign_mediator(d, actor=p.township_officer, mediator=far, cross_region=True, reason="当事人只会彝语")
+    actions.assign_mediator(
+        d, actor=p.township_officer, mediator=far, cross_region=True, reason="当事人只会彝语"
+    )
     grant = AccessGrant.objects.get(dispute=d)
     assert grant.grantee_unit_id == OTHER_COUNTY_VILLAGE and grant.valid_until > clock.now()
     # the far village and the officers above it now see the case, until the grant lapses

@@ -190,7 +190,13 @@ def test_closed_disputes_have_an_outcome_and_a_closing_time_and_open_ones_neithe
         else:
             assert d.outcome == "" and d.closed_at is None
         if d.accepted_at is not None:
-            assert d.handling_org_id is not None and d.mediation_due_on is not None
+            assert d.handling_org_id is not None
+        # the deadline engine's rows: a running term while mediation is under way
+        live = set(d.deadlines.filter(status="open").values_list("rule", flat=True))
+        if d.status in (Status.ACCEPTED, Status.MEDIATING):
+            assert live & {"mediation", "court_referred_mediation"}
+        elif d.status == Status.CLOSED:
+            assert not live
         if d.outcome == Outcome.TRANSFERRED:
             assert d.transfer_target
 
