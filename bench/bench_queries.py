@@ -17,7 +17,7 @@ CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 SAMPLES = 40
 
 
-def populate(n: int) -> None:
+def populate(n: int, open_share: float = 0.03) -> None:
     from django.db import transaction
     from django.utils import timezone
 
@@ -41,7 +41,7 @@ def populate(n: int) -> None:
         for i in range(base, min(n, base + batch)):
             v = r.choice(villages)
             received = start + dt.timedelta(seconds=int(3650 * 86400 * i / n))
-            is_open = i > n * 0.97 or r.random() < 0.01
+            is_open = i > n * (1 - open_share) or r.random() < 0.01
             status = r.choice(open_statuses) if is_open else Status.CLOSED
             rows.append(
                 {
