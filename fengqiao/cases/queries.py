@@ -7,13 +7,13 @@ Every list, detail, search, export and API read of disputes goes through
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import Mediator, User
 from fengqiao.accounts.roles import CASE_READERS
-from fengqiao.cases.choices import OPEN_STATUSES
-from fengqiao.cases.models import AccessGrant, Dispute
+from fengqiao.cases.choices import OPEN_STATUSES, Action
+from fengqiao.cases.models import AccessGrant, Dispute, Transition
 from fengqiao.core import clock
 from fengqiao.core.errors import NotFound
 from fengqiao.deadlines.models import Deadline, DeadlineStatus
@@ -81,6 +81,8 @@ class CaseFilter:
     q: str = ""
     received_from: dt.date | None = None
     received_to: dt.date | None = None
+    flow: str = ""  # "escalated": came up to this tier; "returned": handed back down to it
+    tier_of_actor: str = ""
 
 
 def filtered(qs: QuerySet[Dispute], f: CaseFilter) -> QuerySet[Dispute]:
@@ -101,6 +103,12 @@ def filtered(qs: QuerySet[Dispute], f: CaseFilter) -> QuerySet[Dispute]:
         qs = qs.filter(received_at__date__gte=f.received_from)
     if f.received_to:
         qs = qs.filter(received_at__date__lte=f.received_to)
+    if f.flow in ("escalated", "returned"):
+        action = Action.ESCALATE if f.flow == "escalated" else Action.REFER_BACK
+        moved = Transition.objects.filter(dispute=OuterRef("pk"), action=action)
+        qs = qs.filter(Exists(moved), status__in=OPEN_STATUSES)
+        if f.tier_of_actor:
+            qs = qs.filter(tier=f.tier_of_actor)
     if f.q:
         qs = _search(qs, f.q.strip())
     return qs

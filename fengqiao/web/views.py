@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
+from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import IMPORTERS, MEDIATION_REACH, REGISTRARS
 from fengqiao.cases import documents, presenters, queries
@@ -65,8 +66,12 @@ def _dispute(request: HttpRequest, pk: int) -> Any:
         raise Http404("未找到该记录，或不在您的管辖范围内。") from None
 
 
+ROLE_TIER = {Role.VILLAGE_MEDIATOR: Tier.VILLAGE, Role.TOWNSHIP_OFFICER: Tier.TOWNSHIP, Role.COUNTY_OFFICER: Tier.COUNTY}
+
+
 def _filter_from(request: HttpRequest) -> queries.CaseFilter:
     g = request.GET
+    actor = _actor(request)
     unit = g.get("unit", "")
 
     def day(key: str) -> dt.date | None:
@@ -85,6 +90,8 @@ def _filter_from(request: HttpRequest) -> queries.CaseFilter:
         q=g.get("q", "")[:50],
         received_from=day("from"),
         received_to=day("to"),
+        flow=g.get("flow", "") if g.get("flow", "") in ("escalated", "returned") else "",
+        tier_of_actor=ROLE_TIER.get(Role(actor.role), ""),
     )
 
 
@@ -112,6 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_register": actor.role in REGISTRARS,
         "can_import": actor.role in IMPORTERS,
         "scope_name": geo.full_name(actor.admin_unit_id) if actor.admin_unit_id else "",
+        "my_tier": ROLE_TIER.get(Role(actor.role), ""),
     }
     template = "web/_case_rows.html" if request.headers.get("HX-Request") else "web/home.html"
     return render(request, template, context)

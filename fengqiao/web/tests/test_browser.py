@@ -116,7 +116,7 @@ def test_village_mediator_takes_a_dispute_from_record_to_closed(browser_page: An
         },
         "登记协议",
     )
-    assert "申请司法确认截止" in page.content()
+    assert "申请司法确认期限" in page.content()
     act("登记履行情况", {"status": "full"}, "登记")
     act("回访", {"satisfaction": "satisfied"}, "登记回访")
     act("结案")

@@ -196,3 +196,19 @@ def test_more_parties_can_be_added_to_the_form(personas: Personas) -> None:
     c = logged_in(personas.village_mediator)
     fragment = c.get("/cases/new/party-row/", {"i": 2}).content.decode()
     assert 'name="parties-2-name"' in fragment and "当事人3" in fragment and "i=3" in fragment
+
+
+def test_township_sees_what_was_escalated_and_village_sees_what_came_back(personas: Personas) -> None:
+    from fengqiao.cases.choices import Tier
+
+    up = register(personas.village_mediator, summary="上报的纠纷")
+    actions.accept_dispute(up, actor=personas.village_mediator)
+    actions.escalate_dispute(up, actor=personas.village_mediator, to_tier=Tier.TOWNSHIP, reason="涉及宅基地权属")
+    back = register(personas.village_mediator, summary="退回的纠纷")
+    actions.accept_dispute(back, actor=personas.township_officer, tier=Tier.TOWNSHIP)
+    actions.refer_back_dispute(back, actor=personas.township_officer, to_tier=Tier.VILLAGE, reason="事实简单")
+    register(personas.village_mediator, summary="普通纠纷")
+    township = logged_in(personas.township_officer).get("/", {"flow": "escalated"}).content.decode()
+    assert "上报的纠纷" in township and "退回的纠纷" not in township and "普通纠纷" not in township
+    village = logged_in(personas.village_mediator).get("/", {"flow": "returned"}).content.decode()
+    assert "退回的纠纷" in village and "上报的纠纷" not in village
