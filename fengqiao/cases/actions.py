@@ -24,6 +24,7 @@ from fengqiao.cases.choices import (
     Channel,
     ConfirmationResult,
     DisputeType,
+    GroupKind,
     Outcome,
     PerformanceStatus,
     RiskLevel,
@@ -37,6 +38,7 @@ from fengqiao.cases.models import (
     AccessGrant,
     Agreement,
     Dispute,
+    DisputeGroup,
     FollowUpVisit,
     JudicialConfirmation,
     Party,
@@ -738,3 +740,60 @@ def record_triage(disputes: Sequence[tuple[int, str]]) -> None:
     triage queue (the proposals themselves are triage's rows). A system write: no actor."""
     rows = [Dispute(pk=pk, risk_level=level, triage_pending=False) for pk, level in disputes]
     Dispute.objects.bulk_update(rows, ["risk_level", "triage_pending"], batch_size=500)
+
+
+@transaction.atomic
+def link_disputes(
+    dispute: Dispute, *, actor: User, others: Sequence[int], kind: GroupKind, reason: str
+) -> DisputeGroup:
+    """关联并案: put related disputes into one group to be handled together (一揽子调处).
+
+    Every member must be open and within the actor's reach; each gets a transition.
+    An existing group of any member is extended rather than a second one made."""
+    if not others:
+        raise DomainError("请选择要关联的纠纷", field="others")
+    if not reason.strip():
+        raise DomainError("请说明关联理由", field="reason")
+    members = [_lock(dispute, actor)] + [_lock(pk, actor) for pk in others if pk != dispute.pk]
+    for m in members:
+        if m.status == Status.CLOSED:
+            raise DomainError(f"{m.number}已结案，不能并案", field="others")
+    group = next((m.group for m in members if m.group_id), None)
+    if group is None:
+        group = DisputeGroup.objects.create(
+            kind=kind, title=f"{members[0].summary}等"[:120], created_by=actor
+        )
+    numbers = "、".join(m.number for m in members)
+    for m in members:
+        m.group = group
+        _step(m, Action.LINK, actor=actor, reason=reason, data={"group": group.pk, "members": numbers})
+    return group
+
+
+@transaction.atomic
+def record_joint_session(
+    group: DisputeGroup, *, actor: User, held_at: dt.datetime, place: str, content: str, attendees: str = ""
+) -> list[SessionRecord]:
+    """One mediation for a group: the record is written into every open member that is in
+    mediation, each with its own transition, noting the others."""
+    members = [m for m in group.members.all() if m.status in (Status.ACCEPTED, Status.MEDIATING)]
+    if not members:
+        raise DomainError("该组没有正在调解的纠纷")
+    note = f"（联合调解：{'、'.join(m.number for m in members)}）"
+    return [
+        record_session(
+            m, actor=actor, held_at=held_at, place=place, content=f"{content}\n{note}", attendees=attendees
+        )
+        for m in members
+    ]
+
+
+@transaction.atomic
+def reach_joint_agreement(group: DisputeGroup, *, actor: User, **agreement: Any) -> list[Agreement]:
+    """One agreement covering several disputes, recorded in each member's file."""
+    members = [m for m in group.members.all() if m.status in (Status.ACCEPTED, Status.MEDIATING)]
+    if len(members) < 2:
+        raise DomainError("联合协议须覆盖两件以上正在调解的纠纷")
+    note = f"本协议一并解决：{'、'.join(m.number for m in members)}。"
+    terms = f"{agreement.pop('terms')}\n{note}"
+    return [reach_agreement(m, actor=actor, terms=terms, **agreement) for m in members]

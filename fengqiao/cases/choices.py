@@ -102,6 +102,7 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("撤回")
     RECORD_REFUSAL = "record_refusal", _("登记当事人拒绝调解")
     RECLASSIFY = "reclassify", _("确认分流")
+    LINK = "link", _("关联并案")
 
 
 class RiskLevel(models.TextChoices):
@@ -156,3 +157,9 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     FAIRLY = "fairly", _("基本满意")
     DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class GroupKind(models.TextChoices):
+    SAME_PARTIES = "same_parties", _("同一当事人")
+    SAME_MATTER = "same_matter", _("同一地点同一事项")
+    MASS = "mass", _("群体性（多人对同一方）")

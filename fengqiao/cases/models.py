@@ -8,6 +8,7 @@ from fengqiao.cases.choices import (
     ConfirmationResult,
     DisputeType,
     Gender,
+    GroupKind,
     Outcome,
     PartyKind,
     PartyRole,
@@ -20,6 +21,24 @@ from fengqiao.cases.choices import (
     VisitMethod,
 )
 from fengqiao.core import clock
+
+
+class DisputeGroup(models.Model):
+    """Related disputes handled together (一揽子调处): the same parties, the same place and
+    matter, or many claimants against one respondent (群体性). Each dispute keeps its own
+    record; joint sessions and agreements are written into every member."""
+
+    kind = models.CharField(_("关联类型"), max_length=16, choices=GroupKind.choices)
+    title = models.CharField(_("名称"), max_length=120)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("关联纠纷组")
+        verbose_name_plural = _("关联纠纷组")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Dispute(models.Model):
@@ -90,6 +109,14 @@ class Dispute(models.Model):
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
+    group = models.ForeignKey(
+        DisputeGroup,
+        verbose_name=_("关联纠纷组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
     # Set on bulk imports: triage runs on these afterwards (triage.jobs), not inline.
     triage_pending = models.BooleanField(_("待智能分流"), default=False)
     external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
@@ -162,7 +189,11 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        indexes = [models.Index(fields=["id_number"]), models.Index(fields=["phone"])]
+        indexes = [
+            models.Index(fields=["id_number"]),
+            models.Index(fields=["phone"]),
+            models.Index(fields=["name", "role"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

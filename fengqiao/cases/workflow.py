@@ -90,6 +90,7 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     Action.WITHDRAW: frozenset({Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.FAILED}),
     Action.RECORD_REFUSAL: frozenset({Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING}),
     Action.RECLASSIFY: frozenset(s for s in Status if s != Status.CLOSED),
+    Action.LINK: frozenset(s for s in Status if s != Status.CLOSED),
 }
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import IMPORTERS, MEDIATION_REACH, REGISTRARS
-from fengqiao.cases import documents, presenters, queries
+from fengqiao.cases import actions, documents, presenters, queries, related
 from fengqiao.cases.choices import (
     OPEN_STATUSES,
     TIER_ORDER,
@@ -23,6 +23,7 @@ from fengqiao.cases.choices import (
     Channel,
     ConfirmationResult,
     DisputeType,
+    GroupKind,
     PerformanceStatus,
     RiskLevel,
     Satisfaction,
@@ -66,7 +67,11 @@ def _dispute(request: HttpRequest, pk: int) -> Any:
         raise Http404("未找到该记录，或不在您的管辖范围内。") from None
 
 
-ROLE_TIER = {Role.VILLAGE_MEDIATOR: Tier.VILLAGE, Role.TOWNSHIP_OFFICER: Tier.TOWNSHIP, Role.COUNTY_OFFICER: Tier.COUNTY}
+ROLE_TIER = {
+    Role.VILLAGE_MEDIATOR: Tier.VILLAGE,
+    Role.TOWNSHIP_OFFICER: Tier.TOWNSHIP,
+    Role.COUNTY_OFFICER: Tier.COUNTY,
+}
 
 
 def _filter_from(request: HttpRequest) -> queries.CaseFilter:
@@ -207,7 +212,14 @@ def _detail_context(actor: User, d: Any, **extra: Any) -> dict[str, Any]:
     case = presenters.detail(d, actor)
     available = {a["action"] for a in case["available_actions"]}
     proposal = d.triage_proposals.select_related("decided_by").order_by("-created_at", "-id").first()
+    group = list(d.group.members.exclude(pk=d.pk).order_by("received_at")) if d.group_id else []
+    can_link = Action.LINK in available
     return {
+        "group": d.group,
+        "group_members": [presenters.summary(m) for m in group],
+        "related": related.related_to(actor, d) if can_link and d.status != Status.CLOSED else [],
+        "can_link": can_link,
+        "joint": can_link and sum(m.status in ("accepted", "mediating") for m in [d, *group]) >= 2,
         "case": case,
         "proposal": triage_presenters.proposal(proposal) if proposal else None,
         "can_decide_triage": Action.RECLASSIFY in available,
@@ -254,7 +266,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _refused(request: HttpRequest, actor: User, d: Any, action: str, message: str) -> HttpResponse:
     d = queries.dispute_for(actor, d.pk)
-    label = Action(action).label if action in Action.values else "确认分流"
+    label = Action(action).label if action in Action.values else {"triage": "确认分流"}.get(action, "操作")
     ctx = _detail_context(actor, d, error={"action": action, "action_label": label, "message": message})
     return render(request, "web/case_detail.html", ctx, status=422)
 
@@ -372,3 +384,44 @@ def alert_move(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = {"alerts": list(warning_queries.alerts_for(actor)[:200]), "error": message, "can_handle": True}
         return render(request, "web/alerts.html", ctx, status=422)
     return redirect("web:alerts")
+
+
+@login_required
+@require_POST
+def link_related(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    try:
+        others = [int(x) for x in request.POST.getlist("others")]
+        kind = GroupKind(request.POST.get("kind") or GroupKind.SAME_MATTER)
+        actions.link_disputes(d, actor=actor, others=others, kind=kind, reason=request.POST.get("reason", ""))
+    except (ValueError, NotFound):
+        return _refused(request, actor, d, "link", "所选纠纷无效")
+    except DomainError as e:
+        return _refused(request, actor, d, "link", e.message)
+    return redirect(reverse("web:case", kwargs={"pk": d.pk}) + "#related")
+
+
+@login_required
+@require_POST
+def joint_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """联合调解: one session recorded in every member of the case's group."""
+    actor = _actor(request)
+    d = _dispute(request, pk)
+    if d.group is None:
+        raise Http404()
+    try:
+        held = dt.datetime.fromisoformat(request.POST.get("held_at", ""))
+        actions.record_joint_session(
+            d.group,
+            actor=actor,
+            held_at=held,
+            place=request.POST.get("place", ""),
+            content=request.POST.get("content", ""),
+            attendees=request.POST.get("attendees", ""),
+        )
+    except ValueError:
+        return _refused(request, actor, d, "link", "调解时间格式不正确")
+    except (DomainError, NotFound) as e:
+        return _refused(request, actor, d, "link", getattr(e, "message", "无权操作关联纠纷"))
+    return redirect(reverse("web:case", kwargs={"pk": d.pk}) + "#timeline")

@@ -203,7 +203,9 @@ def test_township_sees_what_was_escalated_and_village_sees_what_came_back(person
 
     up = register(personas.village_mediator, summary="上报的纠纷")
     actions.accept_dispute(up, actor=personas.village_mediator)
-    actions.escalate_dispute(up, actor=personas.village_mediator, to_tier=Tier.TOWNSHIP, reason="涉及宅基地权属")
+    actions.escalate_dispute(
+        up, actor=personas.village_mediator, to_tier=Tier.TOWNSHIP, reason="涉及宅基地权属"
+    )
     back = register(personas.village_mediator, summary="退回的纠纷")
     actions.accept_dispute(back, actor=personas.township_officer, tier=Tier.TOWNSHIP)
     actions.refer_back_dispute(back, actor=personas.township_officer, to_tier=Tier.VILLAGE, reason="事实简单")
