@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from fengqiao.cases import actions, related
-from fengqiao.cases.choices import GroupKind, Status
+from fengqiao.cases.choices import AgreementForm, GroupKind, Status
+from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError
 from fengqiao.core.testing import OTHER_VILLAGE, Personas, make_id_number, register
@@ -12,7 +13,7 @@ from fengqiao.core.testing import OTHER_VILLAGE, Personas, make_id_number, regis
 pytestmark = pytest.mark.django_db
 
 
-def wage_claim(p: Personas, n: int) -> object:
+def wage_claim(p: Personas, n: int) -> Dispute:
     return register(
         p.village_mediator,
         dispute_type="labour",
