@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fengqiao.accounts.choices import AuditResult, Language, Role
 from fengqiao.core import clock
+from fengqiao.core.fields import EncryptedCharField
 
 
 class User(AbstractUser):
@@ -34,7 +35,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号码"), max_length=20)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -72,7 +73,7 @@ class Mediator(models.Model):
         on_delete=models.SET_NULL,
         related_name="mediator",
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20)
     specialties = models.JSONField(_("擅长纠纷类型"), default=list, blank=True)
     languages = models.JSONField(_("工作语言"), default=list, blank=True)
     is_full_time = models.BooleanField(_("专职"), default=False)

@@ -21,6 +21,7 @@ from fengqiao.cases.choices import (
     VisitMethod,
 )
 from fengqiao.core import clock
+from fengqiao.core.fields import BlindIndexField, EncryptedCharField
 
 
 class DisputeGroup(models.Model):
@@ -178,22 +179,22 @@ class Party(models.Model):
     role = models.CharField(_("当事人地位"), max_length=16, choices=PartyRole.choices)
     kind = models.CharField(_("类别"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
     name = models.CharField(_("姓名或名称"), max_length=100)
-    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    # Personal data (个人信息保护法 Art. 28: identity numbers are sensitive): encrypted at
+    # rest; searched through their blind indexes.
+    id_number = EncryptedCharField(_("身份证号码"), max_length=18)
+    id_number_bidx = BlindIndexField(source="id_number", kind="id_number", db_index=True)
     org_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("住址"), max_length=200, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20)
+    phone_bidx = BlindIndexField(source="phone", kind="phone", db_index=True)
+    address = EncryptedCharField(_("住址"), max_length=200)
     language = models.CharField(_("使用语言"), max_length=8, default="zh")
     refuses_mediation = models.BooleanField(_("明确拒绝调解"), default=False)
 
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        indexes = [
-            models.Index(fields=["id_number"]),
-            models.Index(fields=["phone"]),
-            models.Index(fields=["name", "role"]),
-        ]
+        indexes = [models.Index(fields=["name", "role"])]
 
     def __str__(self) -> str:
         return self.name

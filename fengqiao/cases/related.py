@@ -59,12 +59,12 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
             c.reasons.append(reason)
 
     parties = list(dispute.parties.all())
-    ids = [p.id_number for p in parties if p.id_number]
-    phones = [p.phone for p in parties if p.phone]
-    if ids or phones:
-        match = Q(id_number__in=ids) if ids else Q(pk__in=[])
+    ids = [p.id_number_bidx for p in parties if p.id_number_bidx]
+    phones = [p.phone_bidx for p in parties if p.phone_bidx]
+    if ids or phones:  # through the blind indexes: the numbers themselves are encrypted
+        match = Q(id_number_bidx__in=ids) if ids else Q(pk__in=[])
         if phones:
-            match |= Q(phone__in=phones)
+            match |= Q(phone_bidx__in=phones)
         same = Party.objects.filter(match).exclude(dispute=dispute).values_list("dispute_id", "name")[:200]
         by_dispute: dict[int, set[str]] = {}
         for dispute_id, name in same:

@@ -23,6 +23,8 @@ from typing import Any
 from django.db import connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from fengqiao.core.fields import BlindIndexField
+
 Row = dict[str, Any]
 _PLAIN_TYPES = frozenset(
     {
@@ -55,6 +57,9 @@ def _parent_id(value: Any) -> Any:
 def _converter(field: "models.Field[Any, Any]", db: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     if field.is_relation:
         return _parent_id
+    if getattr(field, "encrypts", False):
+        # personal data: encrypted here exactly as save() would (never written in clear)
+        return field.get_prep_value
     kind = field.get_internal_type()
     if kind in _PLAIN_TYPES:
         return None
@@ -104,9 +109,12 @@ class Table:
             row["id"] = pk
         defaults = {f.attname: f.get_default() for f in self.fields if not f.primary_key}
         # Column by column: one comprehension per field beats a Python loop per value.
-        columns = []
-        for name, convert in zip(self.names, self.convert, strict=True):
+        columns: list[list[Any]] = []
+        for field, name, convert in zip(self.fields, self.names, self.convert, strict=True):
             default = defaults.get(name)
+            if isinstance(field, BlindIndexField):  # derived from its source, never given
+                columns.append([field.index_of(row.get(field.source)) for row in rows])
+                continue
             column = [row.get(name, default) for row in rows]
             if convert is not None:
                 column = [None if v is None else convert(v) for v in column]

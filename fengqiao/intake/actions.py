@@ -8,13 +8,14 @@ the risk level, and a high-risk dispute raises an alert at once.
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Q
 
 from fengqiao.accounts.models import User
 from fengqiao.cases import actions as case_actions
 from fengqiao.cases.choices import DisputeType
 from fengqiao.cases.models import Dispute, Party
 from fengqiao.cases.schemas import DisputeIn
-from fengqiao.core import clock
+from fengqiao.core import clock, crypto
 from fengqiao.core.identity import birth_date_from_id
 from fengqiao.triage import actions as triage_actions
 from fengqiao.triage import service
@@ -38,16 +39,13 @@ def _case_of(data: DisputeIn, earlier: int = 0) -> service.Case:
 
 
 def _earlier_disputes(data: DisputeIn) -> int:
-    """Disputes already on record with a party of the same ID number or phone."""
-    ids = [p.id_number for p in data.parties if p.id_number]
-    phones = [p.phone for p in data.parties if p.phone]
+    """Disputes already on record with a party of the same ID number or phone (through the
+    blind indexes: the numbers themselves are encrypted)."""
+    ids = [crypto.blind_index("id_number", p.id_number) for p in data.parties if p.id_number]
+    phones = [crypto.blind_index("phone", p.phone) for p in data.parties if p.phone]
     if not ids and not phones:
         return 0
-    from django.db.models import Q
-
-    match = Q(id_number__in=ids) if ids else Q()
-    if phones:
-        match = match | Q(phone__in=phones) if ids else Q(phone__in=phones)
+    match = Q(id_number_bidx__in=ids) | Q(phone_bidx__in=phones)
     return Party.objects.filter(match).values("dispute_id").distinct().count()
 
 

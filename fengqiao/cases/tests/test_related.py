@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from fengqiao.cases import actions, related
-from fengqiao.cases.choices import AgreementForm, GroupKind, Status
+from fengqiao.cases.choices import GroupKind, Status
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError

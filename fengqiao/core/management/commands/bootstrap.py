@@ -18,6 +18,10 @@ class Command(BaseCommand):
         self.stdout.write("数据库已迁移")
         if not AdminUnit.objects.exists():
             call_command("geo", "load", stdout=self.stdout)
+        from fengqiao.statutes.actions import corpus_loaded
+
+        if not corpus_loaded():
+            call_command("statutes", "load", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         if no_demo or not settings.FENGQIAO_DEMO_ON_EMPTY:
             return
