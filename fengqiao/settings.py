@@ -155,6 +155,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # SQL is logged (with DEBUG on) only when asked; parameters holding personal data are
+    # ciphertext by then (core.crypto), which the canary test checks.
+    "loggers": {"django.db.backends": {"level": envstr("LOG_LEVEL", "WARNING"), "handlers": ["console"], "propagate": False}},
 }
 
 # Whether `fengqiao bootstrap` may create demo data on an empty database.
