@@ -99,11 +99,15 @@ class AuditEntry(models.Model):
 
     Written in the same transaction as the change it records (网络安全法 Art. 21:
     logs kept at least six months), so a change without its entry cannot exist.
+    Entries form a chain: ``mac`` is HMAC-SM3 over the previous entry's ``mac`` and this
+    entry's content (``accounts.audit``), so an edit, a deletion, a reordering or a
+    truncation is detected by ``fengqiao audit verify``.
     """
 
+    seq = models.BigIntegerField(_("序号"), unique=True)
     at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(_("操作人标识"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=64)
@@ -111,11 +115,24 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
     result = models.CharField(_("结果"), max_length=16, choices=AuditResult.choices, default=AuditResult.OK)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class AuditHead(models.Model):
+    """The end of the audit chain: the last sequence number and its MAC. One row, locked by
+    every audit write, so entries are chained in commit order and a truncated tail shows."""
+
+    seq = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, default="")
+    # Where the retained chain starts after a lawful purge of old entries.
+    base_seq = models.BigIntegerField(default=1)
+    base_prev_mac = models.CharField(max_length=64, default="0" * 64)
 
 
 def _token_digest(key: str) -> str:
