@@ -9,10 +9,11 @@ BIN := $(VENV)/bin
 ## setup: install system packages when missing and the pinned Python tree into .venv (idempotent)
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt pyproject.toml scripts/system-packages
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml scripts/system-packages
 	scripts/system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 

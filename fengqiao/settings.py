@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fengqiao.warning",
     "fengqiao.demo",
     "fengqiao.deadlines",
+    "fengqiao.statutes",
     "fengqiao.api",
     "fengqiao.web",
 ]

@@ -16,5 +16,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("statutes/", include("fengqiao.statutes.urls")),
     path("", include("fengqiao.web.urls")),
 ]

@@ -12,6 +12,7 @@ from fengqiao.api.auth import AUTH, actor_of
 from fengqiao.api.schemas import MeOut
 from fengqiao.cases.schemas import describe, error_item
 from fengqiao.core.errors import DomainError
+from fengqiao.statutes.api import router as statutes_router
 
 api = NinjaAPI(
     title="枫桥 矛盾纠纷多元化解平台 API",
@@ -24,6 +25,7 @@ api.add_router("/cases", cases.router)
 api.add_router("/units", geography.router)
 api.add_router("/alerts", alerts.router)
 api.add_router("", triage.router)
+api.add_router("/statutes", statutes_router)
 
 
 @api.get("/me", response=MeOut, tags=["账号"], summary="当前用户")

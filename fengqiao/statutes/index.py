@@ -1,0 +1,161 @@
+"""The lexical search index: two BM25 indexes (bm25s) over every numbered article.
+
+One index holds rjieba words, the other character bigrams (see ``tokens``); each
+document is the article's text prefixed by its law's short name, chapter and section,
+so a query that says 劳动合同 or 离婚 also matches by where the article sits.
+Scores come from bm25s's precomputed sparse matrix, read directly so that each query
+term can carry its own weight (lay words and their statute terms, see ``vocabulary``).
+
+Built by `fengqiao statutes index` (or on first use) in about 15 s, saved under
+``MODEL_DIR/statutes/`` in a folder named by a fingerprint of the corpus and of this
+module's ``FORMAT``, and memory-mapped when loaded (≈0.1 s).
+"""
+
+import functools
+import hashlib
+import json
+import logging
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from django.conf import settings
+
+from fengqiao.statutes import catalogue, source, tokens
+from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
+
+log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG, which the root console handler would print on every build
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+FORMAT = 3  # bump when tokens or document fields change
+_lock = threading.Lock()
+
+
+def statutes_dir() -> Path:
+    return Path(settings.MODEL_DIR) / "statutes"
+
+
+def fingerprint(cat: Catalogue) -> str:
+    digest = hashlib.sha256(f"{FORMAT}|{source.VERSION}|{len(cat.laws)}|{len(cat.articles)}".encode())
+    for a in cat.articles[:: max(1, len(cat.articles) // 200)]:
+        digest.update(f"{a.key}:{a.number}:{a.status}:{len(a.text)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def document(a: ArticleEntry, cat: Catalogue) -> str:
+    law = cat.laws[a.law]
+    return f"{law.short_name} {a.chapter} {a.section} {a.text}"
+
+
+@dataclass
+class Field:
+    """One BM25 index read as a sparse term → (documents, scores) table."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    vocab: dict[str, int]
+
+    @classmethod
+    def of(cls, model: bm25s.BM25) -> "Field":
+        s = model.scores
+        return cls(np.asarray(s["data"]), np.asarray(s["indices"]), np.asarray(s["indptr"]), model.vocab_dict)
+
+    def score(self, weights: dict[str, float], n: int) -> np.ndarray:
+        out = np.zeros(n, dtype=np.float32)
+        for term, w in weights.items():
+            t = self.vocab.get(term)
+            if t is None:
+                continue
+            lo, hi = self.indptr[t], self.indptr[t + 1]
+            out[self.indices[lo:hi]] += w * self.data[lo:hi]
+        return out
+
+
+@dataclass
+class Index:
+    """The two fields and, per indexed document, its article in the catalogue."""
+
+    fingerprint: str
+    articles: np.ndarray  # catalogue article index of each document
+    law_of: np.ndarray  # catalogue law index of each document
+    effective: np.ndarray  # bool: the article is in force
+    words: Field
+    bigrams: Field
+    build_seconds: float = 0.0
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    model = bm25s.BM25(k1=1.2, b=0.75)
+    model.index(corpus, show_progress=False)
+    return model
+
+
+def build(cat: Catalogue, path: Path | None = None) -> Index:
+    """Tokenise every numbered article, index both fields and save them under ``path``."""
+    started = time.perf_counter()
+    docs = [a for a in cat.articles if a.number > 0]
+    texts = [document(a, cat) for a in docs]
+    words = _bm25([tokens.words(t) for t in texts])
+    bigrams = _bm25([tokens.bigrams(t) for t in texts])
+    articles = np.array([a.index for a in docs], dtype=np.int32)
+    law_of = np.array([a.law for a in docs], dtype=np.int32)
+    effective = np.array([a.is_effective for a in docs], dtype=bool)
+    fp = fingerprint(cat)
+    index = Index(fp, articles, law_of, effective, Field.of(words), Field.of(bigrams))
+    index.build_seconds = time.perf_counter() - started
+    target = path or statutes_dir() / f"index-{fp}"
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    words.save(tmp / "words", show_progress=False)
+    bigrams.save(tmp / "bigrams", show_progress=False)
+    np.save(tmp / "articles.npy", articles)
+    np.save(tmp / "law_of.npy", law_of)
+    np.save(tmp / "effective.npy", effective)
+    (tmp / "meta.json").write_text(
+        json.dumps({"fingerprint": fp, "documents": len(docs), "build_seconds": index.build_seconds})
+    )
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.replace(target)
+    for old in target.parent.glob("index-*"):
+        if old != target and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return index
+
+
+def load(path: Path) -> Index:
+    meta = json.loads((path / "meta.json").read_text())
+    words = bm25s.BM25.load(path / "words", mmap=True, show_progress=False)
+    bigrams = bm25s.BM25.load(path / "bigrams", mmap=True, show_progress=False)
+    return Index(
+        meta["fingerprint"],
+        np.load(path / "articles.npy"),
+        np.load(path / "law_of.npy"),
+        np.load(path / "effective.npy"),
+        Field.of(words),
+        Field.of(bigrams),
+        meta.get("build_seconds", 0.0),
+    )
+
+
+@functools.cache
+def current() -> Index:
+    """The index of the current corpus: loaded from disk, or built and saved when missing."""
+    with _lock:
+        cat = catalogue.current()
+        path = statutes_dir() / f"index-{fingerprint(cat)}"
+        if (path / "meta.json").exists():
+            try:
+                return load(path)
+            except (OSError, ValueError, KeyError):
+                log.warning("statute index at %s unreadable; rebuilding", path)
+        return build(cat, path)

