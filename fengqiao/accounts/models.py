@@ -37,6 +37,7 @@ class User(AbstractUser):
     )
     phone = EncryptedCharField(_("手机号码"), max_length=20)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -48,6 +49,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = clock.now()  # staff must change it again within 90 days
 
 
 class Mediator(models.Model):

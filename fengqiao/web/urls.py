@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(template_name="web/password_change.html", success_url="/"),
+        name="password_change",
+    ),
     path("cases/new/", views.new_case, name="case_new"),
     path("cases/new/party-row/", views.party_row, name="party_row"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
