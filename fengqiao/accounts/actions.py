@@ -1,5 +1,7 @@
 """Writes on users, mediators and tokens. Each is atomic and audited."""
 
+import datetime as dt
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
@@ -11,7 +13,7 @@ from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import ApiToken, User
 from fengqiao.accounts.roles import ADMIN_ROLES, HOME_LEVEL
 from fengqiao.core import clock
-from fengqiao.core.errors import DomainError
+from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.geography import codes
 from fengqiao.geography.models import AdminUnit, Organisation
 
@@ -35,6 +37,8 @@ def create_user(
     Staff roles need an admin unit at their home level; partners need their
     organisation; citizens and the three administrators have no jurisdiction.
     """
+    if actor is not None:
+        _require(actor, Role.SYSTEM_ADMIN)
     if User.objects.filter(username=username).exists():
         raise DomainError("用户名已存在", field="username")
     expected = HOME_LEVEL.get(role)
@@ -75,7 +79,10 @@ def create_user(
 
 @transaction.atomic
 def issue_api_token(user: User, *, name: str, days: int = 365, actor: User | None = None) -> str:
-    """Issue a bearer token for ``user`` and return the key, which is shown once and never stored."""
+    """Issue a bearer token for ``user`` and return the key, which is shown once and never stored.
+    Through the UI only the security administrator issues tokens."""
+    if actor is not None:
+        _require(actor, Role.SECURITY_ADMIN)
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=user,
@@ -86,3 +93,66 @@ def issue_api_token(user: User, *, name: str, days: int = 365, actor: User | Non
     )
     audit.record(actor or user, "issue_api_token", token, user=user.username)
     return key
+
+
+def _require(actor: User, role: Role) -> None:
+    # 三权分立 (GB/T 22239-2019 8.1.4.3 安全审计, 8.1.4.4 访问控制): each administrator does only
+    # his own work; no account holds two of these roles (User.role is a single value).
+    if actor.role != role:
+        raise PermissionDenied(f"此操作须由{role.label}执行")
+
+
+@transaction.atomic
+def set_user_active(user: User, *, actor: User, active: bool, reason: str) -> User:
+    """系统管理员 enables or disables an account (never his own, never another administrator's)."""
+    _require(actor, Role.SYSTEM_ADMIN)
+    if user.pk == actor.pk or user.role in ADMIN_ROLES:
+        raise DomainError("不能停用管理员账号或本人账号")
+    if not reason.strip():
+        raise DomainError("请说明理由", field="reason")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor, "enable_user" if active else "disable_user", user, reason=reason)
+    return user
+
+
+@transaction.atomic
+def reset_password(user: User, *, actor: User) -> str:
+    """系统管理员 sets a one-time random password; the user must change it at next login."""
+    _require(actor, Role.SYSTEM_ADMIN)
+    temporary = secrets.token_urlsafe(9) + "Aa1!"
+    user.set_password(temporary)
+    user.password_changed_at = clock.now() - dt.timedelta(days=3650)  # forces a change at login
+    user.save(update_fields=["password", "password_changed_at"])
+    audit.record(actor, "reset_password", user)
+    return temporary
+
+
+@transaction.atomic
+def unlock_user(user: User, *, actor: User) -> int:
+    """安全管理员 lifts a lockout after repeated login failures."""
+    from axes.utils import reset
+
+    _require(actor, Role.SECURITY_ADMIN)
+    cleared = int(reset(username=user.username) or 0)
+    audit.record(actor, "unlock_user", user, cleared=cleared)
+    return cleared
+
+
+@transaction.atomic
+def reset_two_factor(user: User, *, actor: User) -> int:
+    """安全管理员 removes a user's authenticator (lost phone); he enrols again at next login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require(actor, Role.SECURITY_ADMIN)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(actor, "reset_two_factor", user, removed=removed)
+    return removed
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor: User) -> None:
+    _require(actor, Role.SECURITY_ADMIN)
+    token.expires_at = clock.now()
+    token.save(update_fields=["expires_at"])
+    audit.record(actor, "revoke_api_token", token, user=token.user.username)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from fengqiao.accounts.roles import CASE_READERS, IMPORTERS, REGISTRARS
+from fengqiao.accounts.roles import ADMIN_ROLES, CASE_READERS, IMPORTERS, REGISTRARS
 from fengqiao.warning.queries import alerts_for
 
 
@@ -21,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_register": user.role in REGISTRARS,
             "can_import": user.role in IMPORTERS,
             "alerts": alerts_for(user).count() if user.role in CASE_READERS else 0,
+            "is_admin": user.role in ADMIN_ROLES,
         }
     }

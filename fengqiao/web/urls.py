@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fengqiao.web import views
+from fengqiao.web import admin_views, views
 
 app_name = "web"
 
@@ -26,6 +26,16 @@ urlpatterns = [
     path("cases/<int:pk>/joint-session/", views.joint_session, name="joint_session"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/", views.alert_move, name="alert_move"),
+    path("manage/users/", admin_views.users, name="admin_users"),
+    path("manage/users/<int:pk>/active/", admin_views.user_active, name="admin_user_active"),
+    path("manage/users/<int:pk>/password/", admin_views.user_password, name="admin_user_password"),
+    path("manage/security/", admin_views.security, name="admin_security"),
+    path("manage/security/<int:pk>/unlock/", admin_views.security_unlock, name="admin_security_unlock"),
+    path("manage/security/<int:pk>/otp/", admin_views.security_reset_otp, name="admin_security_otp"),
+    path(
+        "manage/security/tokens/<int:pk>/revoke/", admin_views.security_revoke, name="admin_security_revoke"
+    ),
+    path("manage/audit/", admin_views.audit_log, name="admin_audit"),
     path("import/", views.import_cases, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
 ]

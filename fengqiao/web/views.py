@@ -46,6 +46,7 @@ from fengqiao.warning import actions as warning_actions
 from fengqiao.warning import queries as warning_queries
 from fengqiao.warning.choices import AlertStatus
 from fengqiao.web import forms
+from fengqiao.web.admin_views import ADMIN_HOME
 
 PAGE_SIZE = 20
 
@@ -104,6 +105,8 @@ def _filter_from(request: HttpRequest) -> queries.CaseFilter:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if actor.role in ADMIN_HOME:  # administrators have no case list; each has his own page
+        return redirect(ADMIN_HOME[Role(actor.role)])
     f = _filter_from(request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
