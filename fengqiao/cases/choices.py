@@ -103,6 +103,7 @@ class Action(models.TextChoices):
     RECORD_REFUSAL = "record_refusal", _("登记当事人拒绝调解")
     RECLASSIFY = "reclassify", _("确认分流")
     LINK = "link", _("关联并案")
+    CORRECT_PARTY = "correct_party", _("更正当事人信息")
 
 
 class RiskLevel(models.TextChoices):

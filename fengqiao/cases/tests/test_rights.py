@@ -1,0 +1,85 @@
+"""个人信息保护法 Arts. 44–47: copy, correction, anonymisation after retention."""
+
+import datetime as dt
+
+import pytest
+
+from fengqiao.accounts.models import AuditEntry
+from fengqiao.cases import actions, rights
+from fengqiao.cases.models import Party
+from fengqiao.core import clock
+from fengqiao.core.errors import DomainError, PermissionDenied
+from fengqiao.core.testing import Personas, make_id_number, register
+
+pytestmark = pytest.mark.django_db
+ID = make_id_number(seq=777)
+
+
+def test_a_person_gets_a_complete_copy_found_through_the_blind_index(personas: Personas) -> None:
+    p = personas
+    register(
+        p.village_mediator,
+        parties=[{"role": "applicant", "name": "王五", "id_number": ID, "phone": "13611112222"}],
+    )
+    register(
+        p.township_officer,
+        admin_unit=510129101206,
+        parties=[{"role": "respondent", "name": "王五", "phone": "13611112222"}],
+    )
+    register(p.village_mediator)  # someone else
+    with pytest.raises(PermissionDenied):
+        rights.export_person(actor=p.county_officer, id_number=ID)
+    copy = rights.export_person(actor=p.security_admin, id_number=ID, phone="13611112222")
+    assert copy["记录数"] == 2
+    assert {r["身份证号码"] for r in copy["记录"]} == {ID, ""} and all(
+        r["联系电话"] == "13611112222" for r in copy["记录"]
+    )
+    assert AuditEntry.objects.filter(action="export_person", actor=p.security_admin).exists()
+
+
+def test_correction_is_validated_recorded_and_audited(personas: Personas) -> None:
+    d = register(personas.village_mediator)
+    party = d.parties.get(role="applicant")
+    with pytest.raises(DomainError, match="校验位"):
+        actions.correct_party(
+            d,
+            actor=personas.village_mediator,
+            party_id=party.pk,
+            field="id_number",
+            value="510129198005171230",
+            reason="当事人申请",
+        )
+    actions.correct_party(
+        d,
+        actor=personas.village_mediator,
+        party_id=party.pk,
+        field="phone",
+        value="139 0000 1111",
+        reason="当事人申请更正",
+    )
+    party.refresh_from_db()
+    assert party.phone == "13900001111"
+    step = d.transitions.get(action="correct_party")
+    assert step.data["field"] == "联系电话" and "13900001111" not in str(step.data)
+    assert AuditEntry.objects.filter(action="correct_party", object_id=str(party.pk)).exists()
+
+
+def test_parties_of_long_closed_disputes_are_anonymised(personas: Personas) -> None:
+    p = personas
+    with clock.frozen(dt.datetime(2014, 5, 1, 9, 0)):
+        old = register(
+            p.village_mediator,
+            parties=[
+                {"role": "applicant", "name": "赵大", "id_number": ID, "phone": "13611112222"},
+                {"role": "respondent", "name": "钱二"},
+            ],
+        )
+        actions.withdraw_dispute(old, actor=p.village_mediator, reason="和解")
+    recent = register(p.village_mediator)
+    n = rights.anonymise_expired(actor=p.security_admin)
+    assert n == 2
+    names = sorted(Party.objects.filter(dispute=old).values_list("name", flat=True))
+    assert names == ["当事人乙", "当事人甲"]
+    assert all(x.id_number == "" and x.phone == "" for x in Party.objects.filter(dispute=old))
+    assert recent.parties.filter(name="张三").exists()
+    assert rights.export_person(actor=p.security_admin, id_number=ID)["记录数"] == 0

@@ -1,0 +1,98 @@
+"""The register of personal information the platform holds (个人信息保护法 Arts. 5–7 purpose
+and minimisation, Art. 19 retention, Art. 28 sensitive information, Art. 51 internal
+management), and the persons' rights over it (Arts. 44–47).
+
+Every column that holds personal information is listed here with why it is held and
+for how long; ``test_privacy_register`` fails when a model gains such a column that is
+not registered. Sensitive ones (identity numbers, phones, addresses, criminal records)
+are encrypted at rest (core.fields.EncryptedCharField).
+"""
+
+from dataclasses import dataclass
+
+CASE_RETENTION_YEARS = 10  # case files are kept ten years after closing (DESIGN §5); then anonymised
+
+
+@dataclass(frozen=True)
+class Entry:
+    purpose: str
+    retention: str
+    sensitive: bool = False
+
+
+REGISTER: dict[tuple[str, str], Entry] = {
+    ("cases.party", "name"): Entry("识别纠纷当事人、制作调解文书", f"结案后{CASE_RETENTION_YEARS}年匿名化"),
+    ("cases.party", "id_number"): Entry(
+        "核验身份、制作调解协议与司法确认申请", f"结案后{CASE_RETENTION_YEARS}年删除", True
+    ),
+    ("cases.party", "id_number_bidx"): Entry("按身份证号查找关联纠纷（不可逆摘要）", "随身份证号删除", True),
+    ("cases.party", "org_code"): Entry("识别法人当事人", f"结案后{CASE_RETENTION_YEARS}年"),
+    ("cases.party", "gender"): Entry(
+        "调解文书载明当事人基本情况（人民调解法第二十九条）", f"结案后{CASE_RETENTION_YEARS}年匿名化"
+    ),
+    ("cases.party", "phone"): Entry("联系当事人、回访", f"结案后{CASE_RETENTION_YEARS}年删除", True),
+    ("cases.party", "phone_bidx"): Entry("按电话查找关联纠纷（不可逆摘要）", "随电话删除", True),
+    ("cases.party", "address"): Entry("送达、上门调解与回访", f"结案后{CASE_RETENTION_YEARS}年删除", True),
+    ("cases.party", "language"): Entry("安排翻译", f"结案后{CASE_RETENTION_YEARS}年"),
+    ("cases.dispute", "narrative"): Entry(
+        "记录纠纷事实经过（可能含个人情况）", f"结案后{CASE_RETENTION_YEARS}年"
+    ),
+    ("cases.dispute", "address"): Entry("纠纷发生地址", f"结案后{CASE_RETENTION_YEARS}年删除", True),
+    ("cases.sessionrecord", "content"): Entry(
+        "调解笔录（人民调解法第二十七条）", f"结案后{CASE_RETENTION_YEARS}年"
+    ),
+    ("cases.sessionrecord", "attendees"): Entry("调解笔录参加人", f"结案后{CASE_RETENTION_YEARS}年"),
+    ("cases.transition", "actor_name"): Entry("流转记录留痕", f"结案后{CASE_RETENTION_YEARS}年"),
+    ("cases.followupvisit", "note"): Entry("回访情况", f"结案后{CASE_RETENTION_YEARS}年"),
+    ("accounts.user", "full_name"): Entry("工作人员与群众账号实名", "账号注销后3年"),
+    ("accounts.user", "phone"): Entry("账号联系与找回", "账号注销后删除", True),
+    ("accounts.user", "username"): Entry("登录标识", "账号注销后3年"),
+    ("accounts.user", "email"): Entry("未使用（保留字段为空）", "—"),
+    ("accounts.user", "first_name"): Entry("未使用（保留字段为空）", "—"),
+    ("accounts.user", "last_name"): Entry("未使用（保留字段为空）", "—"),
+    ("accounts.mediator", "name"): Entry("人民调解员名册（人民调解法第十三条）", "离任后5年"),
+    ("accounts.mediator", "phone"): Entry("联系调解员", "离任后删除", True),
+    ("accounts.auditentry", "actor_label"): Entry("安全审计（网络安全法第二十一条）", "至少6个月"),
+    ("intake.importbatch", "file_name"): Entry("导入来源留痕", "3年"),
+}
+
+# Column names that betray personal information; a model field with one of these names
+# (or an encrypted field) must be registered above.
+PERSONAL_NAMES = frozenset(
+    {
+        "name",
+        "full_name",
+        "first_name",
+        "last_name",
+        "id_number",
+        "phone",
+        "mobile",
+        "email",
+        "address",
+        "birth_date",
+        "gender",
+        "narrative",
+        "content",
+        "attendees",
+        "actor_name",
+        "actor_label",
+        "note",
+    }
+)
+# Names that are not about persons in these models.
+NOT_PERSONAL = frozenset(
+    {
+        ("geography.adminunit", "name"),
+        ("geography.organisation", "name"),
+        ("geography.organisation", "address"),
+        ("geography.organisation", "phone"),
+        ("statutes.law", "name"),
+        ("warning.cursor", "name"),
+        ("dispatch.countypairing", "note"),
+        ("cases.disputegroup", "title"),
+        ("deadlines.deadline", "note"),
+        ("cases.performance", "note"),
+        ("warning.alert", "note"),
+        ("accounts.apitoken", "name"),
+    }
+)
