@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "fengqiao.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fengqiao.core.security.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -166,6 +167,14 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 12 * 3600  # the absolute limit; idle limits are enforced by middleware
 X_FRAME_OPTIONS = "DENY"
+LOGIN_RATE = envint("LOGIN_RATE_PER_MINUTE", 20)  # per address, besides the per-account lockout
+API_RATE_ANON = envstr("API_RATE_ANON", "60/m")
+API_RATE_USER = envstr("API_RATE_USER", "1200/m")
+# Behind TLS (production) set SECURE_COOKIES=1: secure cookies, HSTS, redirect to https.
+SECURE_HSTS_SECONDS = 31536000 if envbool("SECURE_COOKIES", False) else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -1,11 +1,15 @@
 """The JSON API under /api/v1, with its OpenAPI schema at /api/v1/openapi.json."""
 
+import time
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from fengqiao.api import alerts, cases, geography, triage
 from fengqiao.api.auth import AUTH, actor_of
@@ -20,6 +24,8 @@ api = NinjaAPI(
     description="基层矛盾纠纷受理、调解、流转与协作接口。认证：浏览器会话（需CSRF）或 Bearer 令牌。",
     auth=AUTH,
     urls_namespace="api",
+    # 等保: limit the rate of requests per client (anonymous by address, users by account)
+    throttle=[AnonRateThrottle(settings.API_RATE_ANON), AuthRateThrottle(settings.API_RATE_USER)],
 )
 api.add_router("/cases", cases.router)
 api.add_router("/units", geography.router)
@@ -64,6 +70,19 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # Unauthenticated calls never reach ninja's throttles; count them here so guessing
+    # tokens from one address is slowed down too.
+    if _over_anonymous_rate(request):
+        return api.create_response(
+            request, {"code": "throttled", "message": "请求过于频繁，请稍后再试"}, status=429
+        )
     return api.create_response(
         request, {"code": "unauthenticated", "message": "请先登录或提供有效的令牌"}, status=401
     )
+
+
+def _over_anonymous_rate(request: HttpRequest) -> bool:
+    limit = int(settings.API_RATE_ANON.split("/")[0])
+    key = f"api-anon:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    return bool(cache.incr(key) > limit)
