@@ -74,7 +74,9 @@ def anonymise_expired(*, actor: User, today: dt.date | None = None) -> int:
     Statistics (types, places, outcomes) stay."""
     _officer(actor)
     today = today or clock.today()
-    cutoff = timezone.make_aware(dt.datetime.combine(today.replace(year=today.year - CASE_RETENTION_YEARS), dt.time()))
+    cutoff = timezone.make_aware(
+        dt.datetime.combine(today.replace(year=today.year - CASE_RETENTION_YEARS), dt.time())
+    )
     expired = Dispute.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).values("pk")
     parties = list(
         Party.objects.filter(dispute__in=expired).exclude(name__startswith="当事人").order_by("dispute", "id")

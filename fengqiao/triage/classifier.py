@@ -15,7 +15,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,30 +29,13 @@ from fengqiao.statutes import source
 from fengqiao.triage import persist
 from fengqiao.triage.normalize import Normalised, normalise
 from fengqiao.triage.taxonomies import STATUTE_SOURCES, Taxonomy, label_name, labels
+from fengqiao.triage.types import Example, Prediction
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FORMAT = 3  # bump when features or model change: it is part of the version
 STATUTE_WEIGHT = 0.1
 STATUTE_CHARS = 160
 LOW_CONFIDENCE = 0.35
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    label: str
-    weight: float = 1.0
-    origin: str = "synthetic"
-
-
-@dataclass
-class Prediction:
-    label: str
-    label_name: str
-    confidence: float
-    reasons: list[str]
-    alternatives: list[tuple[str, float]] = field(default_factory=list)
-    needs_review: bool = False
 
 
 def words(text: str) -> list[str]:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from fengqiao.triage import risk, routing, store
-from fengqiao.triage.classifier import Prediction
 from fengqiao.triage.normalize import normalise
 from fengqiao.triage.taxonomies import Taxonomy
+from fengqiao.triage.types import Prediction
 
 RULES_VERSION = (
     "rules-"

@@ -10,12 +10,14 @@ repository and saves it.
 import functools
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from fengqiao.triage import classifier, risk_model
 from fengqiao.triage.taxonomies import Taxonomy
+
+if TYPE_CHECKING:  # the learning libraries load on first use, not at start-up
+    from fengqiao.triage import classifier, risk_model
 
 _lock = threading.Lock()
 RISK = "risk"
@@ -34,10 +36,12 @@ def path_for(version: str) -> Path:
 
 
 def _kind(model: Any) -> str:
+    from fengqiao.triage import risk_model
+
     return RISK if isinstance(model, risk_model.RiskModel) else str(model.taxonomy.value)
 
 
-def save(model: classifier.TextClassifier | risk_model.RiskModel) -> Path:
+def save(model: "classifier.TextClassifier | risk_model.RiskModel") -> Path:
     path = path_for(model.version)
     model.save(path)
     pointer = _pointer(_kind(model))
@@ -50,6 +54,8 @@ def save(model: classifier.TextClassifier | risk_model.RiskModel) -> Path:
 
 @functools.cache
 def _current(kind: str) -> Any:
+    from fengqiao.triage import classifier, risk_model
+
     with _lock:
         pointer = _pointer(kind)
         load = risk_model.RiskModel.load if kind == RISK else classifier.TextClassifier.load
@@ -62,14 +68,12 @@ def _current(kind: str) -> Any:
         return model
 
 
-def current(taxonomy: Taxonomy) -> classifier.TextClassifier:
+def current(taxonomy: Taxonomy) -> "classifier.TextClassifier":
     """The text classifier in service for ``taxonomy``."""
-    model = _current(taxonomy.value)
-    assert isinstance(model, classifier.TextClassifier)
+    model: classifier.TextClassifier = _current(taxonomy.value)
     return model
 
 
-def current_risk() -> risk_model.RiskModel:
-    model = _current(RISK)
-    assert isinstance(model, risk_model.RiskModel)
+def current_risk() -> "risk_model.RiskModel":
+    model: risk_model.RiskModel = _current(RISK)
     return model
