@@ -33,7 +33,7 @@ def test_sqlite_commits_are_durable(tmp_path: Path) -> None:
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "d.sqlite3")
-    db.executescript(settings.SQLITE_OPTIONS["init_command"])
+    db.executescript(str(settings.SQLITE_OPTIONS["init_command"]))
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     db.close()
