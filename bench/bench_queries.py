@@ -95,6 +95,7 @@ def main() -> None:
     from fengqiao.accounts.choices import Role
     from fengqiao.accounts.models import User
     from fengqiao.cases import queries
+    from fengqiao.core.testing import sign_in
     from fengqiao.geography.models import AdminUnit
 
     r = rng(3)
@@ -110,12 +111,12 @@ def main() -> None:
     client = Client()
 
     def township_list(code: int) -> None:
-        client.force_login(officers[code])
+        sign_in(client, officers[code])
         resp = client.get("/", {"dispute_type": "neighbour"})
         assert resp.status_code == 200
 
     def township_list_unfiltered(code: int) -> None:
-        client.force_login(officers[code])
+        sign_in(client, officers[code])
         assert client.get("/").status_code == 200
 
     def county_counts(code: int) -> None:

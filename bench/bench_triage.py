@@ -34,6 +34,7 @@ def main() -> None:
 
     from fengqiao.accounts.choices import Role
     from fengqiao.accounts.models import User
+    from fengqiao.core.testing import sign_in
     from fengqiao.triage import service, store
     from fengqiao.triage.classifier import TextClassifier
     from fengqiao.triage.taxonomies import Taxonomy
@@ -69,7 +70,7 @@ def main() -> None:
 
     user = User.objects.create(username="bench", role=Role.TOWNSHIP_OFFICER, admin_unit_id=510129101000)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     times = []
     for r in rows[:300]:
         body = json.dumps({"text": r["text"]})

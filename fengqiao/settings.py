@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fengqiao.accounts.middleware.SessionPolicyMiddleware",
+    "fengqiao.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fengqiao.core.security.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,6 +145,9 @@ AXES_VERBOSE = False
 # Lockout is per account; per-address limits are core.security's login rate limit, so
 # axes need not also lock by address (which would lock out a whole office behind one NAT).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# TOTP second factor for staff and administrators (accounts.two_factor): the name the
+# authenticator app shows; wrong codes slow further tries (1, 2, 4 … seconds).
+OTP_TOTP_ISSUER = "枫桥平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -67,3 +67,24 @@ class SessionPolicyMiddleware:
                 )
                 return HttpResponseRedirect(reverse("web:password_change"))
         return self.get_response(request)
+
+
+# Paths a signed-in user may reach before his second factor: the two-factor pages
+# themselves, signing out, static files and the health check. The API answers 401
+# instead (api.auth does not accept an unverified session).
+SECOND_FACTOR_OPEN = ("/login/", "/logout/", "/static/", "/healthz", "/api/")
+
+
+class SecondFactorMiddleware:
+    """Staff and administrators reach nothing until the session passed its TOTP code
+    (accounts.two_factor); without an enrolled authenticator they are sent to enrol one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from fengqiao.accounts import two_factor
+
+        if two_factor.verified(request) or request.path.startswith(SECOND_FACTOR_OPEN):
+            return self.get_response(request)
+        return HttpResponseRedirect(f"{reverse('web:second_factor')}?next={request.path}")

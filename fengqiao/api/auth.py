@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from fengqiao.accounts import two_factor
 from fengqiao.accounts.models import ApiToken, User
 from fengqiao.core import clock
 
@@ -27,8 +28,12 @@ class TokenAuth(HttpBearer):
 
 
 class StaffSession(SessionAuth):
+    """The browser's session, once it has passed its second factor (accounts.two_factor)."""
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
+        if not request.user.is_authenticated or not two_factor.verified(request):
+            return None
+        return request.user
 
 
 AUTH = [TokenAuth(), StaffSession()]

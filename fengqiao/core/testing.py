@@ -132,3 +132,51 @@ def dispute_payload(**overrides: Any) -> dict[str, Any]:
 
 def register(actor: User, **overrides: Any) -> Dispute:
     return actions.register_dispute(DisputeIn.model_validate(dispute_payload(**overrides)), actor=actor)
+
+
+def sign_in(client: Any, user: User) -> Any:
+    """Sign ``user`` in on a test client as he would after password and TOTP code: the
+    session is logged in and, for staff, verified with a confirmed authenticator."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from fengqiao.accounts import two_factor
+
+    client.force_login(user)
+    if two_factor.required_for(user):
+        device = two_factor.device_of(user) or TOTPDevice.objects.create(
+            user=user, name="测试", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def totp_code(user: User) -> str:
+    """The current code of ``user``'s authenticator (a confirmed one is made if missing),
+    as his phone would show it. Tests sign in many times a minute, so the record of the
+    last code used is cleared first (a real second use of a code is refused)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from fengqiao.accounts import two_factor
+
+    device = two_factor.device_of(user) or TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+    device.last_t = -1
+    device.throttling_failure_count = 0
+    device.save(update_fields=["last_t", "throttling_failure_count"])
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def password_login(client: Any, username: str, password: str) -> int:
+    """Sign in through the pages: password, then (for staff) the TOTP code. Answers the
+    status of the password step (302 when accepted)."""
+    from fengqiao.accounts import two_factor
+
+    status = int(client.post("/login/", {"username": username, "password": password}).status_code)
+    user = User.objects.get(username=username) if status == 302 else None
+    if user is not None and two_factor.required_for(user):
+        done = client.post("/login/second-factor/", {"code": totp_code(user)})
+        assert done.status_code == 302, done.content.decode()[:500]
+    return status

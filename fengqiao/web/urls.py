@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fengqiao.web import admin_views, views
+from fengqiao.web import admin_views, two_factor_views, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/second-factor/", two_factor_views.second_factor, name="second_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",

@@ -7,7 +7,7 @@ from django.test import Client
 from fengqiao.accounts import actions
 from fengqiao.accounts.choices import Role
 from fengqiao.core.errors import PermissionDenied
-from fengqiao.core.testing import Personas, register
+from fengqiao.core.testing import Personas, register, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_each_admin_page_opens_only_for_its_administrator(personas: Personas) ->
     target = personas.village_mediator
     for user in personas.all():
         c = Client()
-        c.force_login(user)
+        sign_in(c, user)
         for (method, path), role in PAGES.items():
             url = path.format(user=target.pk)
             r = c.get(url) if method == "get" else c.post(url, {"active": "1", "reason": "测试"})
@@ -43,7 +43,7 @@ def test_administrators_read_no_cases(personas: Personas) -> None:
     d = register(personas.village_mediator)
     for admin in (personas.system_admin, personas.security_admin, personas.audit_admin):
         c = Client()
-        c.force_login(admin)
+        sign_in(c, admin)
         assert c.get(f"/cases/{d.pk}/").status_code == 404
         assert c.get(f"/api/v1/cases/{d.pk}").status_code == 404
         assert "宅旁排水沟" not in c.get("/api/v1/cases").content.decode()
@@ -65,6 +65,6 @@ def test_actions_refuse_the_wrong_administrator(personas: Personas) -> None:
 
 def test_audit_admin_sees_the_log_and_its_verification(personas: Personas) -> None:
     c = Client()
-    c.force_login(personas.audit_admin)
+    sign_in(c, personas.audit_admin)
     page = c.get("/manage/audit/", {"verify": "1"}).content.decode()
     assert "日志链完整" in page and "create_user" in page

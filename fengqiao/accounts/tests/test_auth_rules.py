@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from fengqiao.core import clock
-from fengqiao.core.testing import PASSWORD, Personas
+from fengqiao.core.testing import PASSWORD, Personas, password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_a_long_mixed_password_is_accepted() -> None:
 
 
 def _login(c: Client, username: str, password: str) -> int:
-    return c.post("/login/", {"username": username, "password": password}).status_code
+    return password_login(c, username, password)
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ import pytest
 from django.test import Client
 
 from fengqiao.accounts.actions import issue_api_token
-from fengqiao.core.testing import OTHER_COUNTY_VILLAGE, Personas, dispute_payload, register
+from fengqiao.core.testing import OTHER_COUNTY_VILLAGE, Personas, dispute_payload, register, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user: Any) -> Client:
     c = Client()
-    c.force_login(user)
+    sign_in(c, user)
     return c
 
 

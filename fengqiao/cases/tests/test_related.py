@@ -8,7 +8,7 @@ from fengqiao.cases.choices import GroupKind, Status
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError
-from fengqiao.core.testing import OTHER_VILLAGE, Personas, make_id_number, register
+from fengqiao.core.testing import OTHER_VILLAGE, Personas, make_id_number, register, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_the_case_page_proposes_related_disputes_and_links_them(personas: Person
     first = register(p.village_mediator)
     second = register(p.village_mediator, summary="排水沟堵塞又起纠纷")
     c = Client()
-    c.force_login(p.village_mediator)
+    sign_in(c, p.village_mediator)
     page = c.get(f"/cases/{second.pk}/").content.decode()
     assert "系统发现以下可能相关的纠纷" in page and first.number in page
     r = c.post(

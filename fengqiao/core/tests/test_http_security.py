@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from fengqiao.core.testing import Personas
+from fengqiao.core.testing import Personas, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def fresh_cache() -> None:
 
 def test_pages_carry_security_headers_and_a_strict_csp(personas: Personas) -> None:
     c = Client()
-    c.force_login(personas.township_officer)
+    sign_in(c, personas.township_officer)
     r = c.get("/")
     csp = r["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp

@@ -11,7 +11,7 @@ from fengqiao.cases import actions
 from fengqiao.cases.choices import AgreementForm, Status, TransferTarget
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
-from fengqiao.core.testing import Personas, register
+from fengqiao.core.testing import Personas, register, sign_in
 from fengqiao.deadlines import actions as engine
 from fengqiao.deadlines.jobs import sweep
 from fengqiao.deadlines.models import Deadline, DeadlineStatus
@@ -35,7 +35,7 @@ def test_acceptance_starts_the_mediation_term_and_the_case_page_counts_down(pers
     with clock.frozen(MONDAY):
         d = accepted(personas)
         c = Client()
-        c.force_login(personas.village_mediator)
+        sign_in(c, personas.village_mediator)
         page = c.get(f"/cases/{d.pk}/").content.decode()
     assert "调解期限 2026年4月2日" in page and "还剩 31 天" in page and "第三十三条" in page
 

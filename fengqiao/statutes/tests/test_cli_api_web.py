@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from fengqiao.core.testing import Personas
+from fengqiao.core.testing import Personas, sign_in
 from fengqiao.statutes.models import Article, Law
 
 
@@ -52,7 +52,7 @@ def test_check_prints_each_citation_with_its_verdict(capsys: Any, monkeypatch: A
 @pytest.fixture
 def client(personas: Personas, corpus: None) -> Client:
     c = Client()
-    c.force_login(personas.citizen)
+    sign_in(c, personas.citizen)
     return c
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from fengqiao.cases.models import Dispute
 from fengqiao.cases.schemas import DisputeIn
 from fengqiao.core.errors import DomainError
-from fengqiao.core.testing import Personas, dispute_payload
+from fengqiao.core.testing import Personas, dispute_payload, sign_in
 from fengqiao.intake import actions as intake
 from fengqiao.triage import actions, jobs
 from fengqiao.triage.models import Decision, Proposal
@@ -45,10 +45,10 @@ def test_high_risk_dispute_is_flagged_and_alerts_the_responsible_officers(person
     alert = Alert.objects.get(dispute=d)
     assert alert.owner_unit_id == d.admin_unit_id and "凶器" in alert.reason
     page = Client()
-    page.force_login(personas.township_officer)
+    sign_in(page, personas.township_officer)
     assert "高风险" in page.get("/").content.decode()
     assert alert.title in page.get("/alerts/").content.decode()
-    page.force_login(personas.other_county_officer)
+    sign_in(page, personas.other_county_officer)
     assert alert.title not in page.get("/alerts/").content.decode()
 
 
@@ -69,7 +69,7 @@ def test_officer_confirms_in_one_click_or_overrides_with_a_reason(personas: Pers
 
     other = submit(personas.village_mediator)
     c = Client()
-    c.force_login(personas.village_mediator)
+    sign_in(c, personas.village_mediator)
     assert c.post(f"/cases/{other.pk}/triage/").status_code == 302
     assert other.triage_proposals.get().decision == Decision.CONFIRMED
 
@@ -93,7 +93,7 @@ def test_imports_are_triaged_in_the_background_job(personas: Personas) -> None:
 
 def test_api_triage_of_one_text(personas: Personas) -> None:
     c = Client()
-    c.force_login(personas.township_officer)
+    sign_in(c, personas.township_officer)
     r = c.post(
         "/api/v1/triage",
         data=json.dumps({"text": "我想離婚，孩子撫養權歸誰？", "taxonomy": "consult"}),

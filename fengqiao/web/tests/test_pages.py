@@ -11,14 +11,23 @@ from fengqiao.cases import actions
 from fengqiao.cases.choices import AgreementForm, Status
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
-from fengqiao.core.testing import PASSWORD, TOWNSHIP, VILLAGE, Personas, make_id_number, register
+from fengqiao.core.testing import (
+    PASSWORD,
+    TOWNSHIP,
+    VILLAGE,
+    Personas,
+    make_id_number,
+    register,
+    sign_in,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def logged_in(user: object) -> Client:
     c = Client()
-    c.force_login(user)  # type: ignore[arg-type]
+    sign_in(c, user)  # type: ignore[arg-type]
     return c
 
 
@@ -30,6 +39,8 @@ def test_login_page_is_chinese_and_login_works(personas: Personas) -> None:
     assert "用户名或密码不正确" in bad.content.decode()
     ok = c.post("/login/", {"username": "sifasuo", "password": PASSWORD})
     assert ok.status_code == 302 and ok["Location"] == "/"
+    assert c.get("/")["Location"] == "/login/second-factor/?next=/"  # staff: the TOTP code next
+    assert c.post("/login/second-factor/", {"code": totp_code(personas.township_officer)}).status_code == 302
     assert c.get("/").status_code == 200
 
 
