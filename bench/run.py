@@ -7,7 +7,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-BENCHES = [("bench_import.py", "100000"), ("bench_queries.py", "1000000")]
+BENCHES = [
+    ("bench_import.py", "100000"),
+    ("bench_queries.py", "1000000"),
+    ("bench_dispatch.py", "20000"),
+]
 
 
 def run_all(prefix: list[str]) -> None:

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "fengqiao.demo",
     "fengqiao.deadlines",
     "fengqiao.statutes",
+    "fengqiao.assist",
+    "fengqiao.dispatch",
     "fengqiao.api",
     "fengqiao.web",
 ]

@@ -17,5 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("statutes/", include("fengqiao.statutes.urls")),
+    path("assist/", include("fengqiao.assist.urls")),
+    path("dispatch/", include("fengqiao.dispatch.urls")),
     path("", include("fengqiao.web.urls")),
 ]

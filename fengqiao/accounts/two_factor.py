@@ -85,4 +85,4 @@ def verify(request: HttpRequest, token: str) -> bool:
 
 def _clean(token: str) -> str:
     digits = "".join(ch for ch in token if not ch.isspace())
-    return digits if digits.isdigit() and len(digits) == 6 else "x"
+    return digits if digits.isascii() and digits.isdecimal() and len(digits) == 6 else "x"

@@ -1,6 +1,5 @@
 """/api/v1/units — the administrative divisions (public reference data)."""
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 
@@ -21,11 +20,11 @@ def get_unit(request: HttpRequest, code: int) -> AdminUnit:
 
 
 @router.get("/{int:code}/children", response=list[UnitOut], summary="下级区划")
-def children(request: HttpRequest, code: int) -> QuerySet[AdminUnit]:
-    return queries.children_of(code)
+def children(request: HttpRequest, code: int) -> list[AdminUnit]:
+    return list(queries.children_of(code))  # evaluated here, where errors are handled
 
 
 @router.get("", response=list[UnitOut], summary="按名称查找区划")
-def search_units(request: HttpRequest, q: str, within: int | None = None) -> QuerySet[AdminUnit]:
+def search_units(request: HttpRequest, q: str, within: int | None = None) -> list[AdminUnit]:
     qs = queries.units_within(within) if within else AdminUnit.objects.all()
-    return qs.filter(name__contains=q.strip()).order_by("level", "code")[:30]
+    return list(qs.filter(name__contains=q.strip()).order_by("level", "code")[:30])

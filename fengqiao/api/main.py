@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -14,8 +15,10 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from fengqiao.api import alerts, cases, geography, triage
 from fengqiao.api.auth import AUTH, actor_of
 from fengqiao.api.schemas import MeOut
+from fengqiao.assist.api import router as assist_router
 from fengqiao.cases.schemas import describe, error_item
 from fengqiao.core.errors import DomainError
+from fengqiao.dispatch import api as dispatch
 from fengqiao.statutes.api import router as statutes_router
 
 api = NinjaAPI(
@@ -32,6 +35,8 @@ api.add_router("/units", geography.router)
 api.add_router("/alerts", alerts.router)
 api.add_router("", triage.router)
 api.add_router("/statutes", statutes_router)
+api.add_router("/assist", assist_router)
+api.add_router("", dispatch.router)
 
 
 @api.get("/me", response=MeOut, tags=["账号"], summary="当前用户")
@@ -50,6 +55,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """An id or code beyond what the database stores (e.g. a 30-digit id) names nothing."""
+    return api.create_response(request, {"code": "not_found", "message": "未找到该记录"}, status=404)
 
 
 # ninja prefixes an error's location with where the value came from

@@ -118,10 +118,14 @@ class TransferIn(Schema):
 
 
 def _assign(d: Dispute, actor: User, p: MediatorIn) -> object:
+    """Through dispatch, which re-checks workload cap, conflicts of interest, objections
+    and languages under lock (人民调解法 Arts. 19, 21, 23) before the case action."""
+    from fengqiao.dispatch.actions import assign_checked
+
     mediator = Mediator.objects.filter(pk=p.mediator_id).first()
     if mediator is None:
         raise DomainError("调解员不存在", field="mediator_id")
-    return actions.assign_mediator(d, actor=actor, mediator=mediator, reason=p.reason)
+    return assign_checked(d, actor=actor, mediator=mediator, reason=p.reason).dispute
 
 
 def _confirm(d: Dispute, actor: User, p: ConfirmationIn) -> object:

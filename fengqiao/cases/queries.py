@@ -117,7 +117,7 @@ def filtered(qs: QuerySet[Dispute], f: CaseFilter) -> QuerySet[Dispute]:
 def _search(qs: QuerySet[Dispute], q: str) -> QuerySet[Dispute]:
     """A case number (川调2026-0000123 or the bare id) or words in the summary or a party's name."""
     digits = q.rsplit("-", 1)[-1]
-    if digits.isdigit():
+    if digits.isdecimal():
         return qs.filter(pk=int(digits))
     return qs.filter(Q(summary__contains=q) | Q(parties__name=q)).distinct()
 

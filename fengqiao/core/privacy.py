@@ -54,6 +54,44 @@ REGISTER: dict[tuple[str, str], Entry] = {
     ("accounts.mediator", "phone"): Entry("联系调解员", "离任后删除", True),
     ("accounts.auditentry", "actor_label"): Entry("安全审计（网络安全法第二十一条）", "至少6个月"),
     ("intake.importbatch", "file_name"): Entry("导入来源留痕", "3年"),
+    # assist: signed documents are case records (人民调解法 Art. 27), kept with the file, never altered
+    ("assist.signeddocument", "content"): Entry(
+        "已签署文书全文，载明当事人基本情况（人民调解法第二十九条）",
+        f"随卷宗保存（结案后{CASE_RETENTION_YEARS}年）",
+        True,
+    ),
+    ("assist.signeddocument", "pdf"): Entry(
+        "已签署文书的 PDF 原件", f"随卷宗保存（结案后{CASE_RETENTION_YEARS}年）", True
+    ),
+    ("assist.signeddocument", "docx"): Entry(
+        "已签署文书的 DOCX 原件", f"随卷宗保存（结案后{CASE_RETENTION_YEARS}年）", True
+    ),
+    ("assist.signeddocument", "signed_by_name"): Entry("签署人留痕", f"结案后{CASE_RETENTION_YEARS}年"),
+    ("assist.draft", "fields"): Entry(
+        "文书草稿的可编辑内容（可能含纠纷事实）", f"结案后{CASE_RETENTION_YEARS}年"
+    ),
+    ("assist.generation", "output"): Entry(
+        "智能辅助输出留痕（个人信息保护法第二十四条）", f"结案后{CASE_RETENTION_YEARS}年", True
+    ),
+    ("dispatch.conflictdeclaration", "person_name"): Entry(
+        "调解员回避（人民调解法第二十一条）：识别与其有利害关系的人", "撤回或调解员离任后5年"
+    ),
+    ("dispatch.conflictdeclaration", "id_number"): Entry(
+        "调解员回避：按身份证号码或信用代码准确识别关系人", "撤回或调解员离任后5年删除", True
+    ),
+    ("dispatch.conflictdeclaration", "id_number_bidx"): Entry(
+        "与当事人身份证号比对以回避（不可逆摘要）", "随身份证号删除", True
+    ),
+    ("dispatch.conflictdeclaration", "relation"): Entry("调解员回避事由", "撤回或调解员离任后5年"),
+    ("dispatch.conflictdeclaration", "reason"): Entry("调解员回避事由说明", "撤回或调解员离任后5年"),
+    ("dispatch.objection", "reason"): Entry(
+        "当事人对调解员的异议（人民调解法第二十三条）", f"结案后{CASE_RETENTION_YEARS}年"
+    ),
+    ("dispatch.interpreter", "name"): Entry("藏语、彝语翻译人员名册（人民调解法第二十条）", "离册后5年"),
+    ("dispatch.interpreter", "phone"): Entry("联系翻译人员", "离册后删除", True),
+    ("dispatch.dispatchrun", "detail"): Entry(
+        "批量调度留痕：未能指派的理由（可能含当事人、调解员姓名）", f"{CASE_RETENTION_YEARS}年"
+    ),
 }
 
 # Column names that betray personal information; a model field with one of these names

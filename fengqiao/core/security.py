@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.defaults import page_not_found
 
 CSP = "; ".join(
     [
@@ -49,6 +51,13 @@ class SecurityHeadersMiddleware:
         if "Cache-Control" not in response.headers and request.user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"  # pages with personal data stay off shared caches
         return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """An id beyond what the database stores (a probe with a 30-digit id) names nothing:
+        404, like any id that does not exist, rather than a server error."""
+        if isinstance(exc, (OverflowError, DataError)):
+            return page_not_found(request, Http404())
+        return None
 
 
 def _over_login_rate(request: HttpRequest) -> bool:

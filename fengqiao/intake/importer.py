@@ -207,7 +207,7 @@ def _local_zone() -> zoneinfo.ZoneInfo:
 
 def _unit_code(text: str) -> str:
     """Short division codes (6 or 9 digits) widen to the 12-digit form."""
-    return text.ljust(12, "0") if text.isdigit() and len(text) in (2, 4, 6, 9) else text
+    return text.ljust(12, "0") if text.isdecimal() and len(text) in (2, 4, 6, 9) else text
 
 
 def content_id(submission: dict[str, Any]) -> str:

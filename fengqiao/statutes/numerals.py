@@ -32,7 +32,7 @@ _SUB = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "�
 def cn_to_int(text: str) -> int:
     """一千零七十九 → 1079; also plain digits, full-width or not. Raises ValueError."""
     text = text.strip().translate(_FULLWIDTH)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if not text or any(ch not in DIGITS and ch not in UNITS for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")

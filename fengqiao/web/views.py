@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import IMPORTERS, MEDIATION_REACH, REGISTRARS
+from fengqiao.assist.views import assist_context
 from fengqiao.cases import actions, documents, presenters, queries, related
 from fengqiao.cases.choices import (
     OPEN_STATUSES,
@@ -92,7 +93,7 @@ def _filter_from(request: HttpRequest) -> queries.CaseFilter:
         tier=g.get("tier", "") if g.get("tier", "") in Tier.values else "",
         channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
         open_only=g.get("open", "1") == "1" and not g.get("status"),
-        unit=int(unit) if unit.isdigit() and len(unit) == 12 else None,
+        unit=int(unit) if unit.isdecimal() and len(unit) == 12 else None,
         q=g.get("q", "")[:50],
         received_from=day("from"),
         received_to=day("to"),
@@ -199,7 +200,7 @@ def _party_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
 def unit_options(request: HttpRequest) -> HttpResponse:
     """htmx: the <option>s of the children of the unit chosen in one of the place selects."""
     chosen = next((request.GET[k] for k in ("township", "county", "city") if request.GET.get(k)), "")
-    units = geo.children_of(int(chosen)) if chosen.isdigit() else []
+    units = geo.children_of(int(chosen)) if chosen.isdecimal() else []
     return render(request, "web/_unit_options.html", {"units": units})
 
 
@@ -242,6 +243,7 @@ def _detail_context(actor: User, d: Any, **extra: Any) -> dict[str, Any]:
         "performance_statuses": PerformanceStatus.choices,
         "visit_methods": VisitMethod.choices,
         "satisfactions": Satisfaction.choices,
+        **assist_context(actor, d),
         **extra,
     }
 

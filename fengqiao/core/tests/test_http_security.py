@@ -43,3 +43,13 @@ def test_anonymous_api_requests_are_throttled() -> None:
     c = Client()
     codes = [c.get("/api/v1/cases").status_code for _ in range(65)]
     assert codes.count(401) == 60 and codes[-1] == 429
+
+
+def test_absurd_ids_answer_404_not_a_server_error(personas: Personas) -> None:
+    """Found by Schemathesis: ids beyond 64 bits reached the database and failed there."""
+    c = sign_in(Client(), personas.township_officer)
+    huge = "9" * 30
+    assert c.get(f"/cases/{huge}/").status_code == 404
+    assert c.get(f"/api/v1/cases/{huge}").status_code == 404
+    assert c.get(f"/api/v1/units/{huge}/children").status_code == 404
+    assert c.get("/api/v1/cases", {"q": "川调2026-¹"}).status_code == 200  # a superscript is no digit

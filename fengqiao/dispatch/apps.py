@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DispatchConfig(AppConfig):
+    name = "fengqiao.dispatch"
+    verbose_name = "调度"
