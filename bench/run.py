@@ -11,13 +11,14 @@ BENCHES = [
     ("bench_import.py", "100000"),
     ("bench_queries.py", "1000000"),
     ("bench_dispatch.py", "20000"),
+    ("bench_dashboard.py", "5000000 20000 --sample=50000"),
 ]
 
 
 def run_all(prefix: list[str]) -> None:
     for script, arg in BENCHES:
         print(f"\n== {script} {arg} ==", flush=True)
-        subprocess.run([*prefix, sys.executable, str(HERE / script), arg], cwd=HERE, check=True)
+        subprocess.run([*prefix, sys.executable, str(HERE / script), *arg.split()], cwd=HERE, check=True)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fengqiao.statutes",
     "fengqiao.assist",
     "fengqiao.dispatch",
+    "fengqiao.analytics",
     "fengqiao.api",
     "fengqiao.web",
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("statutes/", include("fengqiao.statutes.urls")),
     path("assist/", include("fengqiao.assist.urls")),
     path("dispatch/", include("fengqiao.dispatch.urls")),
+    path("analytics/", include("fengqiao.analytics.urls")),
     path("", include("fengqiao.web.urls")),
 ]

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from fengqiao.analytics.api import router as analytics_router
 from fengqiao.api import alerts, cases, geography, triage
 from fengqiao.api.auth import AUTH, actor_of
 from fengqiao.api.schemas import MeOut
@@ -36,6 +37,7 @@ api.add_router("/alerts", alerts.router)
 api.add_router("", triage.router)
 api.add_router("/statutes", statutes_router)
 api.add_router("/assist", assist_router)
+api.add_router("/analytics", analytics_router)
 api.add_router("", dispatch.router)
 
 

@@ -17,4 +17,21 @@ def _deadlines() -> int:
     return sweep()
 
 
-JOBS: list[tuple[str, Callable[[], int]]] = [("triage", _triage), ("deadlines", _deadlines)]
+def _analytics() -> int:
+    from fengqiao.analytics.jobs import rollup_step
+
+    return rollup_step()
+
+
+def _analytics_nightly() -> int:
+    from fengqiao.analytics.jobs import monthly_reports, nightly_rebuild
+
+    return nightly_rebuild() + monthly_reports()
+
+
+JOBS: list[tuple[str, Callable[[], int]]] = [
+    ("triage", _triage),
+    ("deadlines", _deadlines),
+    ("analytics", _analytics),
+    ("analytics_nightly", _analytics_nightly),
+]

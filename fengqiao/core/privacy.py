@@ -54,6 +54,7 @@ REGISTER: dict[tuple[str, str], Entry] = {
     ("accounts.mediator", "phone"): Entry("联系调解员", "离任后删除", True),
     ("accounts.auditentry", "actor_label"): Entry("安全审计（网络安全法第二十一条）", "至少6个月"),
     ("intake.importbatch", "file_name"): Entry("导入来源留痕", "3年"),
+    ("analytics.monthlyreport", "preparer"): Entry("调解统计月报的填报人", "随报表保存"),
     # assist: signed documents are case records (人民调解法 Art. 27), kept with the file, never altered
     ("assist.signeddocument", "content"): Entry(
         "已签署文书全文，载明当事人基本情况（人民调解法第二十九条）",
@@ -132,5 +133,7 @@ NOT_PERSONAL = frozenset(
         ("cases.performance", "note"),
         ("warning.alert", "note"),
         ("accounts.apitoken", "name"),
+        ("analytics.rollupstate", "name"),  # the name of a rollup job
+        ("analytics.monthlyreport", "content"),  # an XLSX of counts only (analytics/tests/test_privacy.py)
     }
 )

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "is_demo": user.is_demo,
             "can_register": user.role in REGISTRARS,
             "can_import": user.role in IMPORTERS,
+            "can_analyse": user.role in CASE_READERS and user.admin_unit_id is not None,
             "alerts": alerts_for(user).count() if user.role in CASE_READERS else 0,
             "is_admin": user.role in ADMIN_ROLES,
         }

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
 
+from fengqiao.analytics import rollups
 from fengqiao.cases.choices import Outcome, Status, Tier
 from fengqiao.cases.models import Dispute
 from fengqiao.demo import generator
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                 counts = generator.generate(cases, seed, stdout=self.stdout)
         except DemoError as e:
             raise CommandError(str(e)) from None
+        if reset:  # the rollup job follows new steps; removed disputes need a recount
+            rollups.rebuild()
         if counts.get("skipped"):
             self.accounts()
             return
