@@ -12,6 +12,7 @@ BENCHES = [
     ("bench_queries.py", "1000000"),
     ("bench_dispatch.py", "20000"),
     ("bench_dashboard.py", "5000000 20000 --sample=50000"),
+    ("bench_warning.py", "1000000"),
 ]
 
 

@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("statutes/", include("fengqiao.statutes.urls")),
     path("assist/", include("fengqiao.assist.urls")),
-    path("dispatch/", include("fengqiao.dispatch.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
+    path("dispatch/", include("fengqiao.dispatch.urls")),
     path("", include("fengqiao.web.urls")),
 ]

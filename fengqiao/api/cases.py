@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from fengqiao.api.auth import actor_of
 from fengqiao.api.schemas import CaseDetailOut, CasePage, CountOut, MediatorOut, TransitionOut
@@ -25,15 +26,14 @@ class ListParams(Schema):
     open: bool = False
     unit: int | None = None
     q: str = ""
-    page: int = 1
-    size: int = 20
+    page: int = Field(1, ge=1, le=100_000)
+    size: int = Field(20, ge=1, le=100)
 
 
 @router.get("", response=CasePage, summary="本辖区纠纷列表")
 def list_cases(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     actor = actor_of(request)
-    size = max(1, min(params.size, 100))
-    page = max(1, params.page)
+    size, page = params.size, params.page
     f = queries.CaseFilter(
         status=params.status,
         dispute_type=params.dispute_type,

@@ -21,7 +21,9 @@ def get_unit(request: HttpRequest, code: int) -> AdminUnit:
 
 @router.get("/{int:code}/children", response=list[UnitOut], summary="下级区划")
 def children(request: HttpRequest, code: int) -> list[AdminUnit]:
-    return list(queries.children_of(code))  # evaluated here, where errors are handled
+    if not AdminUnit.objects.filter(code=code).exists():
+        raise NotFound("区划代码不存在")
+    return list(queries.children_of(code))
 
 
 @router.get("", response=list[UnitOut], summary="按名称查找区划")

@@ -21,6 +21,7 @@ from fengqiao.cases.schemas import describe, error_item
 from fengqiao.core.errors import DomainError
 from fengqiao.dispatch import api as dispatch
 from fengqiao.statutes.api import router as statutes_router
+from fengqiao.warning.api import router as warning_router
 
 api = NinjaAPI(
     title="枫桥 矛盾纠纷多元化解平台 API",
@@ -36,9 +37,10 @@ api.add_router("/units", geography.router)
 api.add_router("/alerts", alerts.router)
 api.add_router("", triage.router)
 api.add_router("/statutes", statutes_router)
-api.add_router("/assist", assist_router)
 api.add_router("/analytics", analytics_router)
+api.add_router("/assist", assist_router)
 api.add_router("", dispatch.router)
+api.add_router("/warning", warning_router)
 
 
 @api.get("/me", response=MeOut, tags=["账号"], summary="当前用户")

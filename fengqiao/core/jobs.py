@@ -17,6 +17,18 @@ def _deadlines() -> int:
     return sweep()
 
 
+def _warning() -> int:
+    from fengqiao.warning.jobs import step
+
+    return step()
+
+
+def _warning_nightly() -> int:
+    from fengqiao.warning.jobs import nightly_step
+
+    return nightly_step()
+
+
 def _analytics() -> int:
     from fengqiao.analytics.jobs import rollup_step
 
@@ -32,6 +44,8 @@ def _analytics_nightly() -> int:
 JOBS: list[tuple[str, Callable[[], int]]] = [
     ("triage", _triage),
     ("deadlines", _deadlines),
+    ("warning", _warning),
+    ("warning_nightly", _warning_nightly),
     ("analytics", _analytics),
     ("analytics_nightly", _analytics_nightly),
 ]

@@ -93,6 +93,22 @@ REGISTER: dict[tuple[str, str], Entry] = {
     ("dispatch.dispatchrun", "detail"): Entry(
         "批量调度留痕：未能指派的理由（可能含当事人、调解员姓名）", f"{CASE_RETENTION_YEARS}年"
     ),
+    # warning: the entity-resolution index (no ID number or phone in it, only keyed digests)
+    ("warning.partykey", "person"): Entry("预警：关联同一当事人的重复纠纷", "随当事人记录删除"),
+    ("warning.partykey", "block"): Entry(
+        "预警：识别同一当事人（村＋姓名读音）", "当事人匿名化后的夜间重算清除"
+    ),
+    ("warning.partykey", "phone_head"): Entry("预警：电话容错比对（号码片段不可逆摘要）", "随电话删除", True),
+    ("warning.partykey", "phone_tail"): Entry("预警：电话容错比对（号码片段不可逆摘要）", "随电话删除", True),
+    ("warning.alert", "title"): Entry(
+        "预警标题（可能含当事人姓名）", f"随纠纷案卷（结案后{CASE_RETENTION_YEARS}年）"
+    ),
+    ("warning.alert", "reason"): Entry(
+        "预警原因（可能含当事人姓名）", f"随纠纷案卷（结案后{CASE_RETENTION_YEARS}年）"
+    ),
+    ("warning.alert", "evidence"): Entry(
+        "预警依据：关联纠纷、言辞摘录、当事人姓名", f"随纠纷案卷（结案后{CASE_RETENTION_YEARS}年）"
+    ),
 }
 
 # Column names that betray personal information; a model field with one of these names

@@ -60,7 +60,7 @@ class Personas:
         return [v for v in vars(self).values() if isinstance(v, User)]
 
 
-def _user(username: str, role: Role, unit: int | None = None, org: Organisation | None = None) -> User:
+def make_user(username: str, role: Role, unit: int | None = None, org: Organisation | None = None) -> User:
     return account_actions.create_user(
         username=username,
         password=PASSWORD,
@@ -75,7 +75,7 @@ def _user(username: str, role: Role, unit: int | None = None, org: Organisation 
 def make_personas() -> Personas:
     court = Organisation.objects.get(admin_unit_id=COUNTY, kind=OrgKind.COURT)
     committee = Organisation.objects.get(admin_unit_id=VILLAGE, kind=OrgKind.MEDIATION_COMMITTEE)
-    village_mediator = _user("cun_tiaojie", Role.VILLAGE_MEDIATOR, VILLAGE, committee)
+    village_mediator = make_user("cun_tiaojie", Role.VILLAGE_MEDIATOR, VILLAGE, committee)
     mediator = Mediator.objects.create(
         name="王调解",
         organisation=committee,
@@ -85,18 +85,18 @@ def make_personas() -> Personas:
     )
     return Personas(
         village_mediator=village_mediator,
-        grid_worker=_user("wangge", Role.GRID_WORKER, VILLAGE),
-        township_officer=_user("sifasuo", Role.TOWNSHIP_OFFICER, TOWNSHIP),
-        county_officer=_user("xian_maotiao", Role.COUNTY_OFFICER, COUNTY),
-        city_analyst=_user("shi_fenxi", Role.CITY_ANALYST, CITY),
-        province_analyst=_user("sheng_fenxi", Role.PROVINCE_ANALYST, PROVINCE),
-        citizen=_user("qunzhong", Role.CITIZEN),
-        partner_court=_user("fayuan", Role.PARTNER, org=court),
-        other_township_officer=_user("datang_sifasuo", Role.TOWNSHIP_OFFICER, OTHER_TOWNSHIP),
-        other_county_officer=_user("pujiang_maotiao", Role.COUNTY_OFFICER, OTHER_COUNTY),
-        system_admin=_user("sysadmin", Role.SYSTEM_ADMIN),
-        security_admin=_user("secadmin", Role.SECURITY_ADMIN),
-        audit_admin=_user("auditadmin", Role.AUDIT_ADMIN),
+        grid_worker=make_user("wangge", Role.GRID_WORKER, VILLAGE),
+        township_officer=make_user("sifasuo", Role.TOWNSHIP_OFFICER, TOWNSHIP),
+        county_officer=make_user("xian_maotiao", Role.COUNTY_OFFICER, COUNTY),
+        city_analyst=make_user("shi_fenxi", Role.CITY_ANALYST, CITY),
+        province_analyst=make_user("sheng_fenxi", Role.PROVINCE_ANALYST, PROVINCE),
+        citizen=make_user("qunzhong", Role.CITIZEN),
+        partner_court=make_user("fayuan", Role.PARTNER, org=court),
+        other_township_officer=make_user("datang_sifasuo", Role.TOWNSHIP_OFFICER, OTHER_TOWNSHIP),
+        other_county_officer=make_user("pujiang_maotiao", Role.COUNTY_OFFICER, OTHER_COUNTY),
+        system_admin=make_user("sysadmin", Role.SYSTEM_ADMIN),
+        security_admin=make_user("secadmin", Role.SECURITY_ADMIN),
+        audit_admin=make_user("auditadmin", Role.AUDIT_ADMIN),
         mediator=mediator,
     )
 
