@@ -1,5 +1,6 @@
 """Test set-up shared by every app: the real Sichuan divisions, loaded once per run."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,3 +36,52 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (make setup installs it); never a downloaded one
+
+
+@pytest.fixture
+def browser_page(live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    """A phone-sized page in real headless Chromium, driven by Playwright, against the live
+    server; ``page.base_url`` is the server's address. Downloads are accepted."""
+    import os
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from fengqiao.geography.actions import load_divisions
+    from fengqiao.geography.models import AdminUnit
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+    # makes around it are ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    if not AdminUnit.objects.exists():  # an earlier transactional test flushed the tables
+        load_divisions()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN", accept_downloads=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            # ORM calls made while Playwright runs use a connection of their own context
+            connections.close_all()

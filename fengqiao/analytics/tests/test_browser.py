@@ -3,14 +3,11 @@ dashboard, sees the charts drawn, filters by type (htmx) and drills down provinc
 city → county → township → village, and at every step the unit's total equals the
 row its parent showed for it."""
 
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 
 from fengqiao.accounts.models import User
@@ -18,36 +15,7 @@ from fengqiao.analytics import rollups
 from fengqiao.cases import actions
 from fengqiao.core.testing import OTHER_COUNTY_VILLAGE, OTHER_VILLAGE, make_personas, register, sign_in
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser  # needs Debian's chromium (make setup installs it)
-
-
-@pytest.fixture
-def browser_page(live_server: Any, transactional_db: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls beside Playwright's event loop
-    from fengqiao.geography.actions import load_divisions
-    from fengqiao.geography.models import AdminUnit
-
-    if not AdminUnit.objects.exists():  # an earlier transactional test flushed the tables
-        load_divisions()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.base_url = live_server.url  # type: ignore[attr-defined]
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
 
 
 def _signed_in(page: Any, user: User) -> None:

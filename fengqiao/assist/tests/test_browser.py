@@ -2,68 +2,35 @@
 article with htmx, draft the agreement (which cites it), and download the draft PDF."""
 
 import io
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from pypdf import PdfReader
 
 from fengqiao.assist.models import Draft, PinnedArticle
 from fengqiao.assist.tests.conftest import NEIGHBOURS, agree
 from fengqiao.core.testing import PASSWORD, make_personas, register, totp_code
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
 ]
 
 
 @pytest.fixture
-def browser_page(live_server: Any, transactional_db: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls around Playwright's event loop
-    from fengqiao.geography.actions import load_divisions
-    from fengqiao.geography.models import AdminUnit
+def page_with_statutes(browser_page: Any) -> Any:
+    """The shared browser page (fengqiao/conftest.py), with the statute book loaded."""
     from fengqiao.statutes.actions import corpus_loaded, load_corpus
 
-    if not AdminUnit.objects.exists():  # an earlier transactional test flushed the tables
-        load_divisions()
     if not corpus_loaded():
         load_corpus()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, locale="zh-CN", accept_downloads=True
-        )
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.base_url = live_server.url  # type: ignore[attr-defined]
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+    return browser_page
 
 
-def test_a_mediator_pins_a_proposed_article_and_downloads_the_agreement_draft(browser_page: Any) -> None:
-    page = browser_page
+def test_a_mediator_pins_a_proposed_article_and_downloads_the_agreement_draft(
+    page_with_statutes: Any,
+) -> None:
+    page = page_with_statutes
     base = page.base_url
     personas = make_personas()
     d = agree(personas, register(personas.village_mediator, **NEIGHBOURS))

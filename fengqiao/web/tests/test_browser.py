@@ -3,62 +3,19 @@ log in, record a dispute on a phone-sized screen, accept, record a session, reac
 agreement, record performance and a follow-up visit, close, and read the timeline."""
 
 import base64
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from django_otp.oath import totp
 
 from fengqiao.cases.choices import Outcome, Status
 from fengqiao.cases.models import Dispute
 from fengqiao.core.testing import PASSWORD, make_id_number, make_personas
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
 ]
-
-
-@pytest.fixture
-def browser_page(live_server: Any, transactional_db: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
-    # makes around it are ordinary synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from fengqiao.geography.actions import load_divisions
-    from fengqiao.geography.models import AdminUnit
-
-    if not AdminUnit.objects.exists():  # an earlier transactional test flushed the tables
-        load_divisions()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.base_url = live_server.url  # type: ignore[attr-defined]
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # ORM calls made while Playwright runs use a connection of their own context
-            connections.close_all()
 
 
 def test_village_mediator_takes_a_dispute_from_record_to_closed(browser_page: Any) -> None:
