@@ -18,7 +18,7 @@ from fengqiao.accounts import audit
 from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.cases.choices import Status
-from fengqiao.cases.models import Dispute, Party
+from fengqiao.cases.models import Dispute, FollowUpVisit, Party, SessionRecord
 from fengqiao.core import clock, crypto
 from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.core.privacy import CASE_RETENTION_YEARS
@@ -67,11 +67,14 @@ def export_person(*, actor: User, id_number: str = "", phone: str = "") -> dict[
     return {"生成时间": clock.now().isoformat(), "记录数": len(records), "记录": records}
 
 
+REMOVED = "（保存期限届满，已匿名化）"
+
+
 @transaction.atomic
 def anonymise_expired(*, actor: User, today: dt.date | None = None) -> int:
     """Remove personal data from parties of disputes closed more than the retention period
-    ago (Art. 19; Art. 47 deletion): names become 当事人甲/乙…, numbers and addresses go.
-    Statistics (types, places, outcomes) stay."""
+    ago (Art. 19; Art. 47 deletion): names become 当事人甲/乙…, numbers and addresses go,
+    and so does the free text that may name them. Statistics (types, places, outcomes) stay."""
     _officer(actor)
     today = today or clock.today()
     cutoff = timezone.make_aware(
@@ -92,6 +95,14 @@ def anonymise_expired(*, actor: User, today: dt.date | None = None) -> int:
     Party.objects.bulk_update(
         parties, ["name", "id_number", "phone", "address", "id_number_bidx", "phone_bidx"], batch_size=1000
     )
+    # The free text around them ends with the same retention (core/privacy.py REGISTER):
+    # the facts as told, the mediation records, visit notes and the alerts quoting them.
+    from fengqiao.warning.models import Alert
+
+    Dispute.objects.filter(pk__in=expired).exclude(narrative=REMOVED).update(narrative=REMOVED, address="")
+    SessionRecord.objects.filter(dispute__in=expired).update(content=REMOVED, attendees="")
+    FollowUpVisit.objects.filter(dispute__in=expired).update(note="")
+    Alert.objects.filter(dispute__in=expired).update(title=REMOVED, reason=REMOVED, evidence={})
     audit.record(
         actor,
         "anonymise_expired",

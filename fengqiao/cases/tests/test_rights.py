@@ -10,6 +10,9 @@ from fengqiao.cases.models import Party
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.core.testing import Personas, make_id_number, register
+from fengqiao.warning.actions import raise_alert
+from fengqiao.warning.choices import AlertKind, Severity
+from fengqiao.warning.models import Alert
 
 pytestmark = pytest.mark.django_db
 ID = make_id_number(seq=777)
@@ -74,9 +77,22 @@ def test_parties_of_long_closed_disputes_are_anonymised(personas: Personas) -> N
                 {"role": "respondent", "name": "钱二"},
             ],
         )
+        raise_alert(
+            key=f"old-{old.pk}",
+            kind=AlertKind.HIGH_RISK,
+            severity=Severity.HIGH,
+            owner_unit=old.admin_unit_id,
+            dispute_id=old.pk,
+            title="赵大扬言报复",
+            reason="赵大称要找钱二算账",
+        )
         actions.withdraw_dispute(old, actor=p.village_mediator, reason="和解")
     recent = register(p.village_mediator)
     n = rights.anonymise_expired(actor=p.security_admin)
+    old.refresh_from_db()
+    assert old.narrative == rights.REMOVED and recent.narrative != rights.REMOVED
+    alert = Alert.objects.get(key=f"old-{old.pk}")
+    assert "赵大" not in alert.title + alert.reason + str(alert.evidence)
     assert n == 2
     names = sorted(Party.objects.filter(dispute=old).values_list("name", flat=True))
     assert names == ["当事人乙", "当事人甲"]
