@@ -9,7 +9,7 @@ from pydantic import Field
 from fengqiao.api.auth import actor_of
 from fengqiao.api.schemas import CaseDetailOut, CasePage, CountOut, MediatorOut, TransitionOut
 from fengqiao.cases import commands as c
-from fengqiao.cases import documents, presenters, queries
+from fengqiao.cases import documents, presenters, queries, rights
 from fengqiao.cases.choices import Action
 from fengqiao.cases.commands import COMMANDS
 from fengqiao.cases.schemas import DisputeIn
@@ -67,7 +67,9 @@ def case_stats(request: HttpRequest, unit: int | None = None) -> list[dict[str, 
 @router.get("/{int:case_id}", response=CaseDetailOut, summary="纠纷详情")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     actor = actor_of(request)
-    return presenters.detail(queries.dispute_for(actor, case_id), actor)
+    d = queries.dispute_for(actor, case_id)
+    rights.record_read(actor, d, "case")
+    return presenters.detail(d, actor)
 
 
 @router.get("/{int:case_id}/timeline", response=list[TransitionOut], summary="流转记录")
@@ -79,7 +81,9 @@ def get_timeline(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 @router.get("/{int:case_id}/agreement.docx", summary="调解协议书(DOCX)")
 def agreement_docx(request: HttpRequest, case_id: int) -> HttpResponse:
     d = queries.dispute_for(actor_of(request), case_id)
-    return documents.agreement_response(d, actor_of(request))
+    response = documents.agreement_response(d, actor_of(request))
+    rights.record_read(actor_of(request), d, "agreement")
+    return response
 
 
 def _act(request: HttpRequest, case_id: int, action: Action, payload: Schema) -> dict[str, Any]:

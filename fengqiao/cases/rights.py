@@ -67,6 +67,13 @@ def export_person(*, actor: User, id_number: str = "", phone: str = "") -> dict[
     return {"生成时间": clock.now().isoformat(), "记录数": len(records), "记录": records}
 
 
+def record_read(actor: User, d: Dispute, what: str) -> None:
+    """Every read of a case's personal data is in the audit log: who, when, which case and
+    what (等保 安全审计; 个人信息保护法 Art. 51). Called by the pages and API operations that
+    show parties: the case, its agreement (print, DOCX)."""
+    audit.record(actor, f"read_{what}", d)
+
+
 REMOVED = "（保存期限届满，已匿名化）"
 
 

@@ -15,7 +15,7 @@ from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import IMPORTERS, MEDIATION_REACH, REGISTRARS
 from fengqiao.assist.views import assist_context
-from fengqiao.cases import actions, documents, presenters, queries, related
+from fengqiao.cases import actions, documents, presenters, queries, related, rights
 from fengqiao.cases.choices import (
     OPEN_STATUSES,
     TIER_ORDER,
@@ -209,6 +209,7 @@ def unit_options(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     d = _dispute(request, pk)
+    rights.record_read(actor, d, "case")
     return render(request, "web/case_detail.html", _detail_context(actor, d))
 
 
@@ -285,6 +286,7 @@ def agreement_print(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = documents.agreement_context(d, actor)
     except DomainError:
         raise Http404("该纠纷尚未达成调解协议") from None
+    rights.record_read(actor, d, "agreement")
     return render(request, "web/agreement_print.html", {"lines": documents.agreement_lines(ctx), **ctx})
 
 
@@ -294,9 +296,11 @@ def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     d = _dispute(request, pk)
     try:
-        return documents.agreement_response(d, actor)
+        response = documents.agreement_response(d, actor)
     except DomainError:
         raise Http404("该纠纷尚未达成调解协议") from None
+    rights.record_read(actor, d, "agreement")
+    return response
 
 
 @login_required

@@ -99,3 +99,22 @@ def test_parties_of_long_closed_disputes_are_anonymised(personas: Personas) -> N
     assert all(x.id_number == "" and x.phone == "" for x in Party.objects.filter(dispute=old))
     assert recent.parties.filter(name="张三").exists()
     assert rights.export_person(actor=p.security_admin, id_number=ID)["记录数"] == 0
+
+
+def test_every_read_of_a_case_is_in_the_audit_log(personas: Personas) -> None:
+    from django.test import Client
+
+    from fengqiao.accounts.models import AuditEntry
+    from fengqiao.core.testing import sign_in
+
+    d = register(personas.village_mediator)
+    c = sign_in(Client(), personas.township_officer)
+    assert c.get(f"/cases/{d.pk}/").status_code == 200
+    assert c.get(f"/api/v1/cases/{d.pk}").status_code == 200
+    reads = AuditEntry.objects.filter(
+        action="read_case", object_id=str(d.pk), actor=personas.township_officer
+    )
+    assert reads.count() == 2
+    outsider = sign_in(Client(), personas.other_county_officer)
+    assert outsider.get(f"/cases/{d.pk}/").status_code == 404
+    assert not AuditEntry.objects.filter(action="read_case", actor=personas.other_county_officer).exists()
