@@ -89,13 +89,14 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
     county = codes.ancestor_at(dispute.admin_unit_id, Level.COUNTY)
     if respondents and county:
         lo, hi = codes.subtree(county)
+        year_ago = dispute.received_at - dt.timedelta(days=MASS_DAYS)
         against = (
             Party.objects.filter(
                 name__in=respondents,
                 role=PartyRole.RESPONDENT,
                 dispute__admin_unit_id__gte=lo,
                 dispute__admin_unit_id__lt=hi,
-                dispute__received_at__gte=dispute.received_at - dt.timedelta(days=MASS_DAYS),
+                dispute__received_at__gte=year_ago,
             )
             .exclude(dispute=dispute)
             .values("name")
@@ -108,6 +109,7 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
                     parties__role=PartyRole.RESPONDENT,
                     admin_unit_id__gte=lo,
                     admin_unit_id__lt=hi,
+                    received_at__gte=year_ago,  # the same year the count speaks of
                 ).order_by("-received_at")[:LIMIT]
                 for d in others:
                     add(
