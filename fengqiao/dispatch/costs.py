@@ -21,6 +21,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from fengqiao.cases.choices import DisputeType, RiskLevel, Tier
+from fengqiao.geography import codes
 from fengqiao.geography.choices import Level
 
 # ------------------------------------------------------------------ vocabularies
@@ -81,30 +82,23 @@ KM_PER_POINT = 5
 MAX_TRAVEL_POINTS = 40
 
 
-def level(code: int) -> int:
-    """The division level of a 12-digit code (as ``geography.codes.level_of``, inlined for speed)."""
-    if code % 10**10 == 0:
-        return Level.PROVINCE
-    if code % 10**8 == 0:
-        return Level.CITY
-    if code % 10**6 == 0:
-        return Level.COUNTY
-    if code % 10**3 == 0:
-        return Level.TOWNSHIP
-    return Level.VILLAGE
+def _ancestor(code: int, at: Level) -> int:
+    """The enclosing unit at level ``at`` (``geography.codes``), or -1 when ``code`` is above it
+    (-1 rather than None: the solver keeps these in integer arrays)."""
+    found = codes.ancestor_at(code, at)
+    return -1 if found is None else found
 
 
 def township_of(code: int) -> int:
-    """The township containing ``code``, or -1 when ``code`` is above township level."""
-    return code // 1000 * 1000 if level(code) >= Level.TOWNSHIP else -1
+    return _ancestor(code, Level.TOWNSHIP)
 
 
 def county_of(code: int) -> int:
-    return code // 10**6 * 10**6 if level(code) >= Level.COUNTY else -1
+    return _ancestor(code, Level.COUNTY)
 
 
 def city_of(code: int) -> int:
-    return code // 10**8 * 10**8 if level(code) >= Level.CITY else -1
+    return _ancestor(code, Level.CITY)
 
 
 def proximity(
@@ -121,7 +115,7 @@ def proximity(
     """
     if handling_org is not None and org == handling_org:
         return Proximity.HANDLING_ORG
-    if unit == case_unit and level(unit) == Level.VILLAGE:
+    if unit == case_unit and codes.level_of(unit) == Level.VILLAGE:
         return Proximity.SAME_VILLAGE
     twp = township_of(unit)
     if twp != -1 and twp == township_of(case_unit):
@@ -254,7 +248,7 @@ def assignment_cost(
         if a is not None and b is not None:
             km = km_between(a, b)
             items.append((f"路程约{km:.0f}公里", travel_points(km)))
-    org_level = level(m.unit)
+    org_level = codes.level_of(m.unit)
     if org_level > case.tier_level:
         items.append((f"本案由{tier_label or '上级'}办理，调解员所在组织层级较低", BELOW_TIER_POINTS))
     elif org_level < case.tier_level:
