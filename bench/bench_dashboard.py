@@ -38,13 +38,12 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from common import TYPES, WEIGHTS, machine, rng, scratch_environment
+from common import TYPES, WEIGHTS, machine, rng, scratch_environment, summary, timed
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 CASES = int(ARGS[0]) if ARGS else 1_000_000
@@ -294,21 +293,6 @@ def populate(
                 flush=True,
             )
     return n, total_steps
-
-
-def timed(fn: Callable[[Any], Any], samples: list[Any]) -> list[float]:
-    out = []
-    for arg in samples:
-        t = time.perf_counter()
-        fn(arg)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def summary(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
-    return f"median {statistics.median(ms):6.1f} ms, p95 {p95:6.1f} ms, max {ms[-1]:6.1f} ms"
 
 
 def database_size(vendor: str) -> str:

@@ -7,11 +7,10 @@ Targets (issue 2): list ≤ 150 ms with a bounded number of queries; count ≤ 3
 """
 
 import datetime as dt
-import statistics
 import sys
 import time
 
-from common import TYPES, WEIGHTS, machine, rng, scratch_environment
+from common import TYPES, WEIGHTS, machine, rng, scratch_environment, summary, timed
 
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 SAMPLES = 40
@@ -65,21 +64,6 @@ def populate(n: int, open_share: float = 0.03) -> None:
 
     with connection.cursor() as c:
         c.execute("ANALYZE")
-
-
-def timed(fn, samples):  # type: ignore[no-untyped-def]
-    out = []
-    for arg in samples:
-        t = time.perf_counter()
-        fn(arg)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def summary(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p95 = ms[int(len(ms) * 0.95) - 1]
-    return f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
 
 
 def main() -> None:

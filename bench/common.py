@@ -3,9 +3,13 @@
 import os
 import platform
 import random
+import statistics
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,3 +77,19 @@ WEIGHTS = [20, 22, 12, 8, 8, 7, 6, 5, 4, 3, 3, 2]
 
 def rng(seed: int = 7) -> random.Random:
     return random.Random(seed)
+
+
+def timed(fn: Callable[[Any], Any], samples: list[Any]) -> list[float]:
+    """Milliseconds of ``fn(sample)`` for each sample."""
+    out = []
+    for arg in samples:
+        t = time.perf_counter()
+        fn(arg)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def summary(ms: list[float]) -> str:
+    ms = sorted(ms)
+    p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
+    return f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
