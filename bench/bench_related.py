@@ -79,13 +79,31 @@ def main() -> None:
         username="bench-county", role=Role.COUNTY_OFFICER, admin_unit_id=510129000000
     )
     sample = [Dispute.objects.get(pk=pk) for pk, _ in r.sample(ids, 200)]
-    times, found = [], []
+    times, found, slowest = [], [], []
     for d in sample:
         officer.admin_unit_id = d.admin_unit_id // 10**6 * 10**6  # the county of the dispute
+        queries: list[tuple[float, str]] = []
+
+        def timed_query(execute, sql, params, many, context, queries=queries):
+            q = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append(((time.perf_counter() - q) * 1000, sql))
+
         t = time.perf_counter()
-        found.append(len(related.related_to(officer, d)))
+        with connection.execute_wrapper(timed_query):
+            found.append(len(related.related_to(officer, d)))
         times.append((time.perf_counter() - t) * 1000)
+        slowest.append((times[-1], sorted(queries, reverse=True)))
     times.sort()
+    slowest.sort(reverse=True)
+    for total, spent in slowest[:3]:  # where the slowest calls spend their time
+        print(
+            f"  a slow call: {total:.1f} ms, {len(spent)} queries taking {sum(ms for ms, _ in spent):.1f} ms:"
+        )
+        for ms, sql in spent[:3]:
+            print(f"    {ms:.1f} ms: {sql[:100]} … {sql[-300:]}")
     print(
         f"related disputes for one dispute: median {statistics.median(times):.1f} ms, p95 {times[189]:.1f} ms, "
         f"max {times[-1]:.1f} ms (target ≤ 50 ms); {statistics.mean(found):.1f} candidates on average"

@@ -194,7 +194,8 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        indexes = [models.Index(fields=["name", "role"])]
+        # (name, role, dispute): covering for the mass-dispute lookup (cases.related)
+        indexes = [models.Index(fields=["name", "role", "dispute"], name="party_name_role_dispute")]
 
     def __str__(self) -> str:
         return self.name

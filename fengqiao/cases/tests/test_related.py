@@ -1,5 +1,7 @@
 """一揽子调处: related disputes found, linked and handled together, each keeping its record."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -8,20 +10,28 @@ from fengqiao.cases.choices import GroupKind, Status
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError
-from fengqiao.core.testing import OTHER_VILLAGE, Personas, make_id_number, register, sign_in
+from fengqiao.core.testing import (
+    OTHER_COUNTY_VILLAGE,
+    OTHER_VILLAGE,
+    Personas,
+    make_id_number,
+    register,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def wage_claim(p: Personas, n: int) -> Dispute:
+def wage_claim(p: Personas, n: int, **overrides: object) -> Dispute:
     return register(
-        p.village_mediator,
+        overrides.pop("actor", p.village_mediator),  # type: ignore[arg-type]
         dispute_type="labour",
         summary=f"工人{n}被拖欠工资",
         parties=[
             {"role": "applicant", "name": f"工人{n}", "id_number": make_id_number(seq=300 + n)},
             {"role": "respondent", "name": "大邑宏发建筑劳务有限公司", "kind": "organisation"},
         ],
+        **overrides,
     )
 
 
@@ -42,6 +52,23 @@ def test_same_parties_same_matter_and_mass_disputes_are_found_with_reasons(perso
     mass = related.related_to(p.township_officer, claims[-1])
     assert {c.dispute.pk for c in mass if c.kind == GroupKind.MASS} == {d.pk for d in claims[:-1]}
     assert "大邑宏发建筑劳务有限公司" in mass[0].reasons[0]
+
+
+def test_a_mass_dispute_counts_only_the_county_and_the_year(personas: Personas) -> None:
+    """Claims against the respondent in another county, or more than a year before the
+    new one, neither count towards the threshold nor appear as candidates."""
+    p = personas
+    old = wage_claim(p, 1)
+    Dispute.objects.filter(pk=old.pk).update(received_at=clock.now() - dt.timedelta(days=400))
+    elsewhere = wage_claim(p, 2, actor=p.other_county_officer, admin_unit=OTHER_COUNTY_VILLAGE)
+    recent = wage_claim(p, 3)
+    new = wage_claim(p, 4)
+    assert not [c for c in related.related_to(p.county_officer, new) if c.kind == GroupKind.MASS]
+    fourth = wage_claim(p, 5)
+    mass = [c for c in related.related_to(p.county_officer, fourth) if c.kind == GroupKind.MASS]
+    assert {c.dispute.pk for c in mass} == {recent.pk, new.pk}
+    assert "一年内本县已有3件纠纷" in mass[0].reasons[0]
+    assert old.pk not in {c.dispute.pk for c in mass} and elsewhere.pk not in {c.dispute.pk for c in mass}
 
 
 def test_linked_disputes_share_one_session_and_one_agreement_but_keep_their_records(
