@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from common import TYPES, WEIGHTS, machine, rng, scratch_environment, summary, timed
+from common import TYPES, WEIGHTS, analyze, machine, rng, scratch_environment, summary, timed
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 CASES = int(ARGS[0]) if ARGS else 1_000_000
@@ -335,15 +335,13 @@ def main() -> None:
     print(f"machine: {machine()}")
     t = time.perf_counter()
     n, steps = populate(min(SAMPLE, CASES), vendor)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
     print(
         f"database: {vendor}; {n:,} disputes with {steps:,} transitions loaded in {time.perf_counter() - t:.0f} s"
     )
 
     result = rollups.rebuild(say=lambda s: print(s, flush=True))
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
     grains = {Grain(g).label: k for g, k in _grain_counts(Rollup)}
     print(
         f"rebuild: {result.seconds:.0f} s for {result.disputes:,} disputes / {result.transitions:,} transitions "
@@ -353,8 +351,7 @@ def main() -> None:
     if copies:
         t = time.perf_counter()
         rows, terms = inflate(copies)
-        with connection.cursor() as c:
-            c.execute("ANALYZE")
+        analyze()
         print(
             f"scaled: rebuild rate {result.disputes / result.seconds:,.0f} disputes/s, i.e. "
             f"{CASES / (result.disputes / result.seconds):,.0f} s for {CASES:,} on this machine; rollups grown "

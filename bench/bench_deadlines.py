@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from common import machine, scratch_environment
+from common import analyze, machine, scratch_environment
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 
@@ -23,7 +23,7 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 def main() -> None:
     vendor = scratch_environment("deadlines")
     import bench_queries
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from fengqiao.cases.models import Dispute
     from fengqiao.core import clock
@@ -58,8 +58,7 @@ def main() -> None:
             )
         with transaction.atomic():
             insert_rows(Deadline, rows)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
     print(f"machine: {machine()}")
     print(
         f"database: {vendor}; {N:,} disputes and {N:,} open deadlines loaded in {time.perf_counter() - started:.0f} s"

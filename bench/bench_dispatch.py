@@ -35,7 +35,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from common import TYPES, WEIGHTS, machine, rng, scratch_environment
+from common import TYPES, WEIGHTS, analyze, machine, rng, scratch_environment
 
 DISPUTES = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 MEDIATORS = int(sys.argv[2]) if len(sys.argv) > 2 else 240_000
@@ -68,7 +68,7 @@ def local_language(unit: int) -> str | None:
 
 
 def build() -> dict[str, Any]:
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from fengqiao.accounts.models import Mediator
@@ -339,8 +339,7 @@ def build() -> dict[str, Any]:
         insert_rows(Objection, objections)
         insert_rows(PartyChoice, choices)
         insert_rows(Interpreter, interpreters)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
     return {
         "committees": committees,
         "professional": extra,

@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 import time
 
-from common import TYPES, WEIGHTS, machine, rng, scratch_environment, summary, timed
+from common import TYPES, WEIGHTS, analyze, machine, rng, scratch_environment, summary, timed
 
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 SAMPLES = 40
@@ -60,10 +60,8 @@ def populate(n: int, open_share: float = 0.03) -> None:
             )
         with transaction.atomic():
             insert_rows(Dispute, rows)
-    from django.db import connection
 
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
 
 
 def main() -> None:

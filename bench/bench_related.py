@@ -12,7 +12,7 @@ import statistics
 import sys
 import time
 
-from common import machine, scratch_environment
+from common import analyze, machine, scratch_environment
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 
@@ -68,8 +68,7 @@ def main() -> None:
                 )
         with transaction.atomic():
             insert_rows(Party, rows)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
     print(f"machine: {machine()}")
     print(
         f"database: {vendor}; {N:,} disputes, {2 * N:,} parties loaded in {time.perf_counter() - started:.0f} s"

@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 
-from common import machine, scratch_environment
+from common import analyze, machine, scratch_environment
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 SAMPLES = 200
@@ -42,7 +42,7 @@ def summary(ms: list[float]) -> str:
 
 def populate_parties(n: int) -> tuple[int, float]:
     """Two parties per dispute and their warning keys; returns (parties, seconds)."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from fengqiao.cases.models import Dispute, Party
     from fengqiao.core.bulk import insert_rows
@@ -107,8 +107,7 @@ def populate_parties(n: int) -> tuple[int, float]:
             insert_rows(PartyKey, keys)
         total += len(parties)
         print(f"  parties {total:,} ({time.perf_counter() - started:.0f} s)", flush=True)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    analyze()
     return total, time.perf_counter() - started
 
 
