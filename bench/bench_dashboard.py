@@ -376,8 +376,9 @@ def main() -> None:
         5: Role.VILLAGE_MEDIATOR,
     }
     users: dict[int, User] = {}
+    levels: dict[int, int] = {}
     for code in [province, *cities, *counties, *townships, *villages]:
-        level = AdminUnit.objects.get(code=code).level
+        level = levels[code] = AdminUnit.objects.get(code=code).level
         users[code] = User.objects.create(username=f"u{code}", role=roles[level], admin_unit_id=code)
     client = Client()
 
@@ -389,13 +390,27 @@ def main() -> None:
 
         return get
 
+    slowest: dict[int, tuple[float, list[tuple[float, str]]]] = {}  # level -> (ms, its queries)
+
     def many(codes: list[int], params: dict[str, str]) -> list[float]:
         out = []
         for code in codes:
             sign_in(client, users[code])
+            spent: list[tuple[float, str]] = []
+
+            def timed_query(execute, sql, params_, many_, context, spent=spent):  # type: ignore[no-untyped-def]
+                q = time.perf_counter()
+                try:
+                    return execute(sql, params_, many_, context)
+                finally:
+                    spent.append(((time.perf_counter() - q) * 1000, sql))
+
             t = time.perf_counter()
-            assert client.get("/analytics/", params).status_code == 200
+            with connection.execute_wrapper(timed_query):
+                assert client.get("/analytics/", params).status_code == 200
             out.append((time.perf_counter() - t) * 1000)
+            if out[-1] > slowest.get(levels[code], (0.0, []))[0]:
+                slowest[levels[code]] = (out[-1], sorted(spent, reverse=True))
         return out
 
     today = dt.date.today()
@@ -429,6 +444,12 @@ def main() -> None:
         print(f"  township, {label:15s} {summary(many(townships, params))}")
         print(f"  village,  {label:15s} {summary(many(villages, params))} (target ≤ 200 ms)")
     print(f"  village,  ten years       {summary(many(villages, ten_years))}")
+    total_ms, spent = slowest[5]
+    print(
+        f"  the slowest village page: {total_ms:.1f} ms, {len(spent)} queries taking "
+        f"{sum(ms for ms, _ in spent):.1f} ms; the slowest: "
+        + "; ".join(f"{ms:.1f} ms {sql[:90]}" for ms, sql in spent[:3])
+    )
 
     from django.utils import timezone
 

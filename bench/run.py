@@ -13,6 +13,10 @@ BENCHES = [
     ("bench_dispatch.py", "20000"),
     ("bench_dashboard.py", "5000000 20000 --sample=50000"),
     ("bench_warning.py", "1000000"),
+    ("bench_related.py", "1000000"),
+    ("bench_deadlines.py", "1000000"),
+    ("bench_triage.py", ""),
+    ("bench_statutes.py", ""),
 ]
 
 

@@ -3,9 +3,12 @@
 Three kinds, each from indexed lookups only, so a new dispute is checked against
 millions in milliseconds:
 - the same parties: a party with the same resident ID number or phone number;
-- the same place and matter: the same village, type, within half a year, with
-  summaries that share most of their words (character-bigram overlap);
-- a mass dispute: many disputes in the county against the same respondent within a year.
+- the same place and matter: the same village, type, received within half a year of
+  it (before or after), with summaries that share most of their words (character-bigram
+  overlap);
+- a mass dispute: many disputes in the county against the same respondent received
+  within a year of it (before or after: an older case's page shows what followed it too).
+Each window is bounded on both sides, so the work is the same for an old case as a new one.
 Candidates are proposals with reasons; linking is the officer's decision.
 """
 
@@ -26,6 +29,7 @@ MASS_DAYS = 365
 MASS_MIN = 3  # disputes against one respondent before it looks like a mass dispute
 SIMILAR = 0.35
 LIMIT = 20
+CHUNK = 5000  # ids per query (SQLite's and the drivers' parameter limits)
 PRIORITY = {GroupKind.SAME_PARTIES: 0, GroupKind.MASS: 1, GroupKind.SAME_MATTER: 2}
 
 
@@ -76,9 +80,12 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
                 f"同一当事人：{'、'.join(sorted(by_dispute[d.pk]))}（身份证号或电话相同）",
             )
 
-    since = dispute.received_at - dt.timedelta(days=SAME_MATTER_DAYS)
+    half_year = dt.timedelta(days=SAME_MATTER_DAYS)
     nearby = visible.filter(
-        admin_unit_id=dispute.admin_unit_id, dispute_type=dispute.dispute_type, received_at__gte=since
+        admin_unit_id=dispute.admin_unit_id,
+        dispute_type=dispute.dispute_type,
+        received_at__gte=dispute.received_at - half_year,
+        received_at__lte=dispute.received_at + half_year,
     ).order_by("-received_at")[:200]
     for d in nearby:
         score = similarity(dispute.summary, d.summary)
@@ -89,27 +96,36 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
     county = codes.ancestor_at(dispute.admin_unit_id, Level.COUNTY)
     if respondents and county:
         lo, hi = codes.subtree(county)
-        year_ago = dispute.received_at - dt.timedelta(days=MASS_DAYS)
+        year = dt.timedelta(days=MASS_DAYS)
         # Driven from the county's disputes of the year (a bounded set), not from the
         # respondent's name: a large employer faces thousands of claims province-wide
         # over the years, and joining each of them to its dispute is what made this slow.
-        this_year = (
-            Dispute.objects.filter(admin_unit_id__gte=lo, admin_unit_id__lt=hi, received_at__gte=year_ago)
+        # The ids are fetched first so the planner sees their number, not a subquery.
+        this_year = list(
+            Dispute.objects.filter(
+                admin_unit_id__gte=lo,
+                admin_unit_id__lt=hi,
+                received_at__gte=dispute.received_at - year,
+                received_at__lte=dispute.received_at + year,
+            )
             .exclude(pk=dispute.pk)
-            .values("pk")
+            .values_list("pk", flat=True)
         )
         claims: dict[str, set[int]] = {}
-        for name, dispute_id in Party.objects.filter(
-            dispute_id__in=this_year, name__in=respondents, role=PartyRole.RESPONDENT
-        ).values_list("name", "dispute_id"):
-            claims.setdefault(name, set()).add(dispute_id)
+        for start in range(0, len(this_year), CHUNK):
+            for name, dispute_id in Party.objects.filter(
+                dispute_id__in=this_year[start : start + CHUNK],
+                name__in=respondents,
+                role=PartyRole.RESPONDENT,
+            ).values_list("name", "dispute_id"):
+                claims.setdefault(name, set()).add(dispute_id)
         for name, against in sorted(claims.items()):
             if len(against) + 1 >= MASS_MIN:
                 for d in visible.filter(pk__in=sorted(against)).order_by("-received_at")[:LIMIT]:
                     add(
                         d,
                         GroupKind.MASS,
-                        f"群体性：一年内本县已有{len(against) + 1}件纠纷针对同一被申请人“{name}”",
+                        f"群体性：前后一年内本县共有{len(against) + 1}件纠纷针对同一被申请人“{name}”",
                     )
     return sorted(found.values(), key=lambda c: (PRIORITY[c.kind], -c.dispute.received_at.timestamp()))[
         :LIMIT

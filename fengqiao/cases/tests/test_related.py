@@ -67,8 +67,14 @@ def test_a_mass_dispute_counts_only_the_county_and_the_year(personas: Personas) 
     fourth = wage_claim(p, 5)
     mass = [c for c in related.related_to(p.county_officer, fourth) if c.kind == GroupKind.MASS]
     assert {c.dispute.pk for c in mass} == {recent.pk, new.pk}
-    assert "一年内本县已有3件纠纷" in mass[0].reasons[0]
+    assert "前后一年内本县共有3件纠纷" in mass[0].reasons[0]
     assert old.pk not in {c.dispute.pk for c in mass} and elsewhere.pk not in {c.dispute.pk for c in mass}
+    # the window lies on both sides: an earlier claim's page shows the later ones, and a
+    # claim more than a year before them sees none of them
+    earlier = [c for c in related.related_to(p.county_officer, recent) if c.kind == GroupKind.MASS]
+    assert {c.dispute.pk for c in earlier} == {new.pk, fourth.pk}
+    old.refresh_from_db()
+    assert not [c for c in related.related_to(p.county_officer, old) if c.kind == GroupKind.MASS]
 
 
 def test_linked_disputes_share_one_session_and_one_agreement_but_keep_their_records(
