@@ -54,7 +54,7 @@ def _sqlite() -> bool:
 
 def local_hour(column: str) -> str:
     """SQL for a datetime column as text 'YYYY-MM-DD HH' — local on PostgreSQL, UTC on
-    SQLite (``month_day`` adds the offset)."""
+    SQLite (``hour_shift`` gives the offset to add)."""
     if _sqlite():
         return f"substr({column}, 1, 13)"
     return f"to_char({column} AT TIME ZONE '{settings.TIME_ZONE}', 'YYYY-MM-DD HH24')"
@@ -62,15 +62,17 @@ def local_hour(column: str) -> str:
 
 @cache
 def _month_day(hour: str, shift: int) -> tuple[int, int]:
+    """(YYYYMM, days since 2000-01-01) in local time of a ``local_hour`` text."""
     moment = dt.datetime(int(hour[0:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13])) + dt.timedelta(
         hours=shift
     )
     return moment.year * 100 + moment.month, (moment.date() - EPOCH).days
 
 
-def month_day(hour: str) -> tuple[int, int]:
-    """(YYYYMM, days since 2000-01-01) in local time of a ``local_hour`` text."""
-    return _month_day(hour, _offset_hours() if _sqlite() else 0)
+def hour_shift() -> int:
+    """Hours to add to a ``local_hour`` text for local time (asked once per read: it
+    goes through the connection and the time-zone database)."""
+    return _offset_hours() if _sqlite() else 0
 
 
 def day_number(day: dt.date) -> int:
@@ -99,8 +101,9 @@ def cases_where(where: str, params: Sequence[Any]) -> dict[int, Case]:
         f"{local_hour('d.received_at')} FROM {DISPUTES} d WHERE {where}"
     )
     out = {}
+    shift = hour_shift()
     for pk, unit, channel, kind, amount, people, hour in _rows(sql, params):
-        month, day = month_day(hour)
+        month, day = _month_day(hour, shift)
         out[pk] = Case(pk, unit, channel, kind, amount_cents(amount), people, month, day)
     return out
 
@@ -145,11 +148,11 @@ def _step_text() -> str:
     return f" || {sep} || ".join(parts)
 
 
-def _parse(text: str) -> list[Step]:
+def _parse(text: str, shift: int) -> list[Step]:
     steps = []
     for part in text.split(STEP):
         pk, action, from_status, to_status, hour, detail, old = part.split(FIELD)
-        month, day = month_day(hour)
+        month, day = _month_day(hour, shift)
         if old == detail:  # a reclassification that kept the type (or none at all)
             old = ""
             if action == Action.RECLASSIFY:
@@ -166,7 +169,8 @@ def steps_where(where: str, params: Sequence[Any]) -> dict[int, list[Step]]:
     else:
         agg = f"string_agg({_step_text()}, chr(30) ORDER BY t.id)"
     sql = f"SELECT t.dispute_id, {agg} FROM {TRANSITIONS} t WHERE {where} GROUP BY t.dispute_id"
-    return {pk: _parse(text) for pk, text in _rows(sql, params)}
+    shift = hour_shift()
+    return {pk: _parse(text, shift) for pk, text in _rows(sql, params)}
 
 
 def steps_by_dispute(ids: Sequence[int]) -> dict[int, list[Step]]:
