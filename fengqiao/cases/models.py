@@ -149,6 +149,8 @@ class Dispute(models.Model):
             models.Index(fields=["admin_unit", "status", "received_at"], name="dispute_unit_status_recv"),
             models.Index(fields=["status", "received_at"], name="dispute_status_recv"),
             models.Index(fields=["received_at"], name="dispute_recv"),
+            # a county's disputes within a window (cases.related), read from the index alone
+            models.Index(fields=["admin_unit", "received_at"], include=["id"], name="dispute_unit_recv"),
             models.Index(fields=["handling_org", "status"], name="dispute_org_status"),
             models.Index(
                 fields=["id"], condition=models.Q(triage_pending=True), name="dispute_triage_pending"

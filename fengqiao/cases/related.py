@@ -29,7 +29,6 @@ MASS_DAYS = 365
 MASS_MIN = 3  # disputes against one respondent before it looks like a mass dispute
 SIMILAR = 0.35
 LIMIT = 20
-CHUNK = 5000  # ids per query (SQLite's and the drivers' parameter limits)
 PRIORITY = {GroupKind.SAME_PARTIES: 0, GroupKind.MASS: 1, GroupKind.SAME_MATTER: 2}
 
 
@@ -97,11 +96,10 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
     if respondents and county:
         lo, hi = codes.subtree(county)
         year = dt.timedelta(days=MASS_DAYS)
-        # Driven from the county's disputes of the year (a bounded set), not from the
-        # respondent's name: a large employer faces thousands of claims province-wide
+        # Driven from the county's disputes within the window (a bounded set), not from
+        # the respondent's name: a large employer faces thousands of claims province-wide
         # over the years, and joining each of them to its dispute is what made this slow.
-        # The ids are fetched first so the planner sees their number, not a subquery.
-        this_year = list(
+        window = (
             Dispute.objects.filter(
                 admin_unit_id__gte=lo,
                 admin_unit_id__lt=hi,
@@ -109,16 +107,13 @@ def related_to(actor: User, dispute: Dispute) -> list[Candidate]:
                 received_at__lte=dispute.received_at + year,
             )
             .exclude(pk=dispute.pk)
-            .values_list("pk", flat=True)
+            .values("pk")
         )
         claims: dict[str, set[int]] = {}
-        for start in range(0, len(this_year), CHUNK):
-            for name, dispute_id in Party.objects.filter(
-                dispute_id__in=this_year[start : start + CHUNK],
-                name__in=respondents,
-                role=PartyRole.RESPONDENT,
-            ).values_list("name", "dispute_id"):
-                claims.setdefault(name, set()).add(dispute_id)
+        for name, dispute_id in Party.objects.filter(
+            dispute_id__in=window, name__in=respondents, role=PartyRole.RESPONDENT
+        ).values_list("name", "dispute_id"):
+            claims.setdefault(name, set()).add(dispute_id)
         for name, against in sorted(claims.items()):
             if len(against) + 1 >= MASS_MIN:
                 for d in visible.filter(pk__in=sorted(against)).order_by("-received_at")[:LIMIT]:
