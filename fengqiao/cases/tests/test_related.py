@@ -1,10 +1,12 @@
 """一揽子调处: related disputes found, linked and handled together, each keeping its record."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from fengqiao.accounts.models import User
 from fengqiao.cases import actions, related
 from fengqiao.cases.choices import GroupKind, Status
 from fengqiao.cases.models import Dispute
@@ -22,9 +24,9 @@ from fengqiao.core.testing import (
 pytestmark = pytest.mark.django_db
 
 
-def wage_claim(p: Personas, n: int, **overrides: object) -> Dispute:
+def wage_claim(p: Personas, n: int, actor: User | None = None, **overrides: Any) -> Dispute:
     return register(
-        overrides.pop("actor", p.village_mediator),  # type: ignore[arg-type]
+        actor or p.village_mediator,
         dispute_type="labour",
         summary=f"工人{n}被拖欠工资",
         parties=[
