@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from common import TYPES, WEIGHTS, analyze, machine, rng, scratch_environment, summary, timed
+from common import TYPES, WEIGHTS, analyze, machine, query_times, rng, scratch_environment, summary, timed
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 CASES = int(ARGS[0]) if ARGS else 1_000_000
@@ -396,17 +396,8 @@ def main() -> None:
         out = []
         for code in codes:
             sign_in(client, users[code])
-            spent: list[tuple[float, str]] = []
-
-            def timed_query(execute, sql, params_, many_, context, spent=spent):  # type: ignore[no-untyped-def]
-                q = time.perf_counter()
-                try:
-                    return execute(sql, params_, many_, context)
-                finally:
-                    spent.append(((time.perf_counter() - q) * 1000, sql))
-
             t = time.perf_counter()
-            with connection.execute_wrapper(timed_query):
+            with query_times() as spent:
                 assert client.get("/analytics/", params).status_code == 200
             out.append((time.perf_counter() - t) * 1000)
             if out[-1] > slowest.get(levels[code], (0.0, []))[0]:

@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 
-from common import analyze, machine, scratch_environment
+from common import analyze, machine, query_times, scratch_environment
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 
@@ -21,7 +21,7 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 def main() -> None:
     vendor = scratch_environment("related")
     import bench_queries
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from fengqiao.accounts.choices import Role
     from fengqiao.accounts.models import User
@@ -87,17 +87,8 @@ def main() -> None:
     times, found, slowest = [], [], []
     for d in sample:
         officer.admin_unit_id = d.admin_unit_id // 10**6 * 10**6  # the county of the dispute
-        queries: list[tuple[float, str]] = []
-
-        def timed_query(execute, sql, params, many, context, queries=queries):
-            q = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                queries.append(((time.perf_counter() - q) * 1000, sql))
-
         t = time.perf_counter()
-        with connection.execute_wrapper(timed_query):
+        with query_times() as queries:
             found.append(len(related.related_to(officer, d)))
         times.append((time.perf_counter() - t) * 1000)
         slowest.append((times[-1], sorted(queries, reverse=True)))

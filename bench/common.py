@@ -7,7 +7,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,22 @@ def analyze() -> None:
 
     with connection.cursor() as c:
         c.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+@contextmanager
+def query_times() -> Iterator[list[tuple[float, str]]]:
+    """Every query run inside the block, as (milliseconds, SQL). The time is the
+    execution's; SQLite hands rows over later, as they are fetched, outside it."""
+    from django.db import connection
+
+    spent: list[tuple[float, str]] = []
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timed):
+        yield spent
