@@ -40,7 +40,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from common import TYPES, WEIGHTS, analyze, machine, query_times, rng, scratch_environment, summary, timed
@@ -542,23 +542,20 @@ def inflate(copies: int) -> tuple[int, int]:
     all_keys = [k0] + [(moved(units0, perm) << rb._UNIT) | low0 for perm in perms]
     city_span = SPAN[Level.CITY]
     result = rb.RebuildResult()
+
+    def cities() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        for city in sorted({int(c) for k in all_keys for c in np.unique((k >> rb._UNIT) // city_span)}):
+            masks = [(k >> rb._UNIT) // city_span == city for k in all_keys]
+            rows = np.vstack([m0[mask] for mask in masks])
+            yield (
+                np.concatenate([k[mask] for k, mask in zip(all_keys, masks, strict=True)]),
+                rows.astype(np.int32),
+                rows[:, rb.AMOUNT],
+            )
+
     with transaction.atomic():
         Rollup.objects.all().delete()
-        province_k, province = [], []
-        for city in sorted({int(c) for k in all_keys for c in np.unique((k >> rb._UNIT) // city_span)}):
-            parts_k, parts_m = [], []
-            for k in all_keys:
-                mask = (k >> rb._UNIT) // city_span == city
-                parts_k.append(k[mask])
-                parts_m.append(m0[mask])
-            ck, cm = rb._group(np.concatenate(parts_k), np.vstack(parts_m))
-            pk_, p = rb._aggregate(keys, ck, cm, result)
-            province_k.append(pk_)
-            province.append(p)
-        prov_k, prov = rb._group(np.concatenate(province_k), np.vstack(province))
-        result.rows += rb._write(keys, Grain.PROVINCE, prov_k, prov)
-        for set_k in rb._sets(prov_k):
-            result.rows += rb._write(keys, Grain.PROVINCE, *rb._group(set_k, prov))
+        rb.write_grains(keys, cities(), result)
     terms = list(
         Deadline.objects.filter(status="open", dispute__isnull=False).values(
             "rule", "dispute_id", "admin_unit_id", "started_on", "due_on", "remind_on", "status"

@@ -214,3 +214,7 @@ LOGGING = {
 # Whether `fengqiao bootstrap` may create demo data on an empty database.
 FENGQIAO_DEMO_ON_EMPTY = envbool("FENGQIAO_DEMO_ON_EMPTY", True)
 FENGQIAO_DEMO_CASES = envint("FENGQIAO_DEMO_CASES", 50_000)
+
+# Processes that replay the disputes in the full rollup rebuild (0: one per core).
+# Each reads its own id ranges within the rebuild's snapshot; 1 replays in-process.
+FENGQIAO_REBUILD_WORKERS = envint("FENGQIAO_REBUILD_WORKERS", 0)

@@ -4,10 +4,11 @@ a step twice — with two workers, late commits, or a rebuild in between."""
 import datetime as dt
 import io
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
-from fengqiao.analytics import rollups, sql
+from fengqiao.analytics import rebuild, rollups, sql
 from fengqiao.analytics.models import Grain, Rollup, RollupState
 from fengqiao.cases import actions
 from fengqiao.cases.choices import AgreementForm, DisputeType, RiskLevel, Satisfaction, Tier, VisitMethod
@@ -48,6 +49,37 @@ def test_incremental_and_rebuild_agree_on_a_generated_province() -> None:
     sums = [sum(col) for col in zip(*base, strict=True)]
     assert sums == [sum(col) for col in zip(*province, strict=True)]
     assert sums == [sum(col) for col in zip(*totals, strict=True)]
+
+
+def test_the_rebuild_in_many_id_ranges_gives_the_rows_of_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool replays id ranges in separate processes, each of which numbers the
+    types, tiers and channels in the order it meets them; merged, the rows are the
+    same as from one pass over every dispute."""
+    with clock.frozen(AT):
+        generator.generate(300, seed=5, all_committees=False)
+    monkeypatch.setattr(rebuild, "workers", lambda: 1)
+    monkeypatch.setattr(rebuild, "CHUNK", 10**9)
+    assert len(rebuild._ranges(*sql.id_range(sql.DISPUTES))) == 1
+    whole = _rebuilt()
+    monkeypatch.setattr(rebuild, "CHUNK", 17)
+    assert len(rebuild._ranges(*sql.id_range(sql.DISPUTES))) >= 300 // 17
+    assert _rebuilt() == whole
+    assert sum(v[0] for c, v in whole.items() if c[0] == Grain.BASE) == 300  # registered
+
+
+def test_codes_numbered_by_another_process_are_adopted() -> None:
+    ours, theirs = rebuild.Keys(), rebuild.Keys()
+    unit = 510129101203
+    ours.key(unit, 202601, DisputeType.LABOUR, Tier.VILLAGE, "walk_in")
+    k = theirs.key(unit, 202602, DisputeType.NEIGHBOUR, Tier.TOWNSHIP, "online")
+    part = rebuild.Part(
+        theirs.types, theirs.tiers, theirs.channels, np.array([k]), np.zeros((1, 1), np.int32), np.zeros(1)
+    )
+    assert ours.adopt(part).tolist() == [
+        ours.key(unit, 202602, DisputeType.NEIGHBOUR, Tier.TOWNSHIP, "online")
+    ]
+    assert ours.adopt(part).tolist() != [k]  # the codes did differ
+    assert ours.combo(ours.adopt(part)[0]) == (DisputeType.NEIGHBOUR, Tier.TOWNSHIP, "online")
 
 
 def test_steps_after_a_rebuild_are_applied_once(personas: Personas) -> None:
