@@ -30,9 +30,10 @@ lint: setup
 	$(BIN)/fengqiao check --fail-level WARNING
 	$(BIN)/fengqiao makemigrations --check --dry-run
 
-## test: the whole suite (lint first, then pytest, browser journeys included)
+## test: the whole suite (lint first, then pytest, browser journeys included), one
+## pytest process per core (pytest-xdist; a test file stays in one process)
 test: lint
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n auto --dist loadfile $(PYTEST_ARGS)
 
 ## bench: the benchmarks under bench/ (they print their figures)
 bench: setup

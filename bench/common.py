@@ -18,9 +18,15 @@ sys.path.insert(0, str(ROOT))
 
 def scratch_environment(tag: str) -> str:
     """Point Django at a fresh database: a temp SQLite file, or DATABASE_URL when set
-    (the caller then owns that PostgreSQL database and it is reset)."""
+    (the caller then owns that PostgreSQL database and it is reset).
+
+    ``FENGQIAO_BENCH_KEEP=DIR`` keeps the database instead (SQLite under DIR; the
+    PostgreSQL one is not reset): a benchmark that finds its data loaded by an earlier
+    run of itself measures again without loading (``reused``)."""
+    keep = os.environ.get("FENGQIAO_BENCH_KEEP")
     if not os.environ.get("DATABASE_URL"):
-        var = tempfile.mkdtemp(prefix=f"fengqiao-bench-{tag}-")
+        var = keep or tempfile.mkdtemp(prefix=f"fengqiao-bench-{tag}-")
+        os.makedirs(var, exist_ok=True)
         os.environ["FENGQIAO_VAR_DIR"] = var
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fengqiao.settings")
     import django
@@ -28,7 +34,7 @@ def scratch_environment(tag: str) -> str:
     django.setup()
     from django.core.management import call_command
 
-    if os.environ.get("DATABASE_URL"):
+    if os.environ.get("DATABASE_URL") and not keep:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     from fengqiao.geography.actions import load_divisions
@@ -37,6 +43,13 @@ def scratch_environment(tag: str) -> str:
     from django.db import connection
 
     return connection.vendor
+
+
+def reused() -> bool:
+    """Whether the data was loaded by an earlier run (``FENGQIAO_BENCH_KEEP``)."""
+    from fengqiao.cases.models import Dispute
+
+    return bool(os.environ.get("FENGQIAO_BENCH_KEEP")) and Dispute.objects.exists()
 
 
 def machine() -> str:

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -113,7 +114,7 @@ def build(cat: Catalogue, path: Path | None = None) -> Index:
     index = Index(fp, articles, law_of, effective, Field.of(words), Field.of(bigrams))
     index.build_seconds = time.perf_counter() - started
     target = path or statutes_dir() / f"index-{fp}"
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two processes may build at once
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     words.save(tmp / "words", show_progress=False)
@@ -125,9 +126,12 @@ def build(cat: Catalogue, path: Path | None = None) -> Index:
         json.dumps({"fingerprint": fp, "documents": len(docs), "build_seconds": index.build_seconds})
     )
     shutil.rmtree(target, ignore_errors=True)
-    tmp.replace(target)
+    try:
+        tmp.replace(target)
+    except OSError:  # another process saved the same index first
+        shutil.rmtree(tmp, ignore_errors=True)
     for old in target.parent.glob("index-*"):
-        if old != target and old.is_dir():
+        if old != target and old.is_dir() and not old.name.endswith(".tmp"):
             shutil.rmtree(old, ignore_errors=True)
     return index
 

@@ -5,6 +5,7 @@ the pure-Python unpickler at about 2 s. The same terms stored as one numpy strin
 array (in index order) load in milliseconds and rebuild the dict in ~50 ms.
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ def dump(obj: Any, path: Path) -> None:
                 terms[index] = term
             v.vocabulary_ = terms.astype(str)
             v.stop_words_ = None  # the pruned terms: large and never needed to transform
-        joblib.dump(obj, path)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # readers never see half a file
+        joblib.dump(obj, tmp)
+        tmp.replace(path)
     finally:
         for v, vocabulary in zip(vectorisers, saved, strict=True):
             v.vocabulary_ = vocabulary

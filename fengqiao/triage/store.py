@@ -8,6 +8,7 @@ repository and saves it.
 """
 
 import functools
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ def save(model: "classifier.TextClassifier | risk_model.RiskModel") -> Path:
     path = path_for(model.version)
     model.save(path)
     pointer = _pointer(_kind(model))
-    tmp = pointer.with_suffix(".tmp")
+    tmp = pointer.with_name(f"{pointer.name}.{os.getpid()}.tmp")  # two processes may save at once
     tmp.write_text(model.version)
     tmp.replace(pointer)
     _current.cache_clear()
