@@ -311,7 +311,9 @@ def _table(grain: int, k: np.ndarray, rows: np.ndarray) -> Table:
     )
 
 
-def aggregate_city(base_k: np.ndarray, base32: np.ndarray, amount: np.ndarray) -> tuple[list[Table], Any]:
+def aggregate_city(
+    base_k: np.ndarray, base32: np.ndarray, amount: np.ndarray
+) -> tuple[list[Table], tuple[np.ndarray, np.ndarray]]:
     """One city's replayed rows -> its tables (places, counties, the city; ``Grain``),
     and its rows with the full breakdown keyed by the province, for the province's."""
     full = base32.astype(np.int64)
