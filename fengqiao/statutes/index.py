@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import shutil
 import threading
 import time
@@ -26,6 +25,7 @@ import bm25s
 import numpy as np
 from django.conf import settings
 
+from fengqiao.core.files import TMP, scratch_for
 from fengqiao.statutes import catalogue, source, tokens
 from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
 
@@ -114,7 +114,7 @@ def build(cat: Catalogue, path: Path | None = None) -> Index:
     index = Index(fp, articles, law_of, effective, Field.of(words), Field.of(bigrams))
     index.build_seconds = time.perf_counter() - started
     target = path or statutes_dir() / f"index-{fp}"
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two processes may build at once
+    tmp = scratch_for(target)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     words.save(tmp / "words", show_progress=False)
@@ -131,7 +131,7 @@ def build(cat: Catalogue, path: Path | None = None) -> Index:
     except OSError:  # another process saved the same index first
         shutil.rmtree(tmp, ignore_errors=True)
     for old in target.parent.glob("index-*"):
-        if old != target and old.is_dir() and not old.name.endswith(".tmp"):
+        if old != target and old.is_dir() and not old.name.endswith(TMP):
             shutil.rmtree(old, ignore_errors=True)
     return index
 

@@ -5,13 +5,14 @@ the pure-Python unpickler at about 2 s. The same terms stored as one numpy strin
 array (in index order) load in milliseconds and rebuild the dict in ~50 ms.
 """
 
-import os
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from fengqiao.core.files import scratch_for
 
 
 def _vectorisers(obj: Any) -> list[TfidfVectorizer]:
@@ -35,7 +36,7 @@ def dump(obj: Any, path: Path) -> None:
                 terms[index] = term
             v.vocabulary_ = terms.astype(str)
             v.stop_words_ = None  # the pruned terms: large and never needed to transform
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # readers never see half a file
+        tmp = scratch_for(path)
         joblib.dump(obj, tmp)
         tmp.replace(path)
     finally:

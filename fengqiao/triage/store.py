@@ -8,13 +8,13 @@ repository and saves it.
 """
 
 import functools
-import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from fengqiao.core.files import scratch_for
 from fengqiao.triage.taxonomies import Taxonomy
 
 if TYPE_CHECKING:  # the learning libraries load on first use, not at start-up
@@ -46,7 +46,7 @@ def save(model: "classifier.TextClassifier | risk_model.RiskModel") -> Path:
     path = path_for(model.version)
     model.save(path)
     pointer = _pointer(_kind(model))
-    tmp = pointer.with_name(f"{pointer.name}.{os.getpid()}.tmp")  # two processes may save at once
+    tmp = scratch_for(pointer)
     tmp.write_text(model.version)
     tmp.replace(pointer)
     _current.cache_clear()
