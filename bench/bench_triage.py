@@ -91,7 +91,7 @@ def main() -> None:
         fp += pred and not gold
         fn += gold and not pred
     print(
-        f"risk, test half ({len(test)} items, {tp + fn} high): high-risk recall {tp / (tp + fn):.3f}, "
+        f"risk ({store.current_risk().version}), test half ({len(test)} items, {tp + fn} high): high-risk recall {tp / (tp + fn):.3f}, "
         f"precision {tp / (tp + fp):.3f} (target recall ≥ 0.95 at precision ≥ 0.7)"
     )
 

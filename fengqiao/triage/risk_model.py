@@ -123,5 +123,10 @@ def train() -> RiskModel:
             break
         scale = float(candidate)
     thresholds = {k: round(min(0.95, v * scale), 3) for k, v in f2.items()}
+    return RiskModel(vectorizer, models, thresholds, data_version())
+
+
+def data_version() -> str:
+    """The version a model trained now would have: it names the training file's content."""
     digest = hashlib.sha256(f"{FORMAT}:{TARGET_RECALL}".encode() + TRAIN_FILE.read_bytes()).hexdigest()[:10]
-    return RiskModel(vectorizer, models, thresholds, f"risk-{digest}")
+    return f"risk-{digest}"

@@ -75,6 +75,15 @@ def current(taxonomy: Taxonomy) -> "classifier.TextClassifier":
     return model
 
 
+def risk_outdated() -> bool:
+    """The risk model in service was trained on other narratives than the repository's
+    (after an upgrade that brought new training data; it learns from nothing else)."""
+    from fengqiao.triage import risk_model
+
+    pointer = _pointer(RISK)
+    return pointer.exists() and pointer.read_text().strip() != risk_model.data_version()
+
+
 def current_risk() -> "risk_model.RiskModel":
     model: risk_model.RiskModel = _current(RISK)
     return model

@@ -163,3 +163,16 @@ def test_eval_command_prints_accuracy_f1_and_confusion(tmp_path: Any) -> None:
     call_command("triage", "eval", "--taxonomy", "consult", str(f), stdout=out)
     text = out.getvalue()
     assert "accuracy 1.000" in text and "macro-F1" in text and "confusion matrix" in text
+
+
+def test_a_risk_model_trained_on_older_narratives_is_outdated(tmp_path: Any, settings: Any) -> None:
+    """After an upgrade brings new training narratives, ``bootstrap`` retrains the risk model."""
+    from fengqiao.triage import risk_model, store
+
+    settings.MODEL_DIR = tmp_path
+    assert not store.risk_outdated()  # nothing in service yet: the first use trains
+    (tmp_path / "triage").mkdir()
+    (tmp_path / "triage" / "risk.current").write_text("risk-0000000000")
+    assert store.risk_outdated()
+    (tmp_path / "triage" / "risk.current").write_text(risk_model.data_version())
+    assert not store.risk_outdated()

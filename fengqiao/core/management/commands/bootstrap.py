@@ -22,6 +22,11 @@ class Command(BaseCommand):
 
         if not corpus_loaded():
             call_command("statutes", "load", stdout=self.stdout)
+        from fengqiao.triage import store
+
+        if store.risk_outdated():
+            self.stdout.write("风险模型的训练数据已更新，正在重新训练……")
+            call_command("triage", "retrain", "--taxonomy", "risk", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         if no_demo or not settings.FENGQIAO_DEMO_ON_EMPTY:
             return
