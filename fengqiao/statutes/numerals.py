@@ -40,7 +40,8 @@ def cn_to_int(text: str) -> int:
     digit: int | None = None
     for ch in text:
         if ch in DIGITS:
-            digit = DIGITS[ch]
+            # 零 only holds an empty place (一百零五, 二万零一十): it is no multiplier of what follows
+            digit = DIGITS[ch] or None
             continue
         unit = UNITS[ch]
         if unit == 10_000:
@@ -61,6 +62,8 @@ def int_to_cn(number: int) -> str:
     if number >= 10_000:
         high, low = divmod(number, 10_000)
         rest = int_to_cn(low) if low else ""
+        if rest.startswith("十"):  # after 万 a ten is written in full: 二万零一十, 三万一十
+            rest = "一" + rest
         return int_to_cn(high) + "万" + ("零" if low and low < 1000 else "") + rest
     names = "零一二三四五六七八九"
     out = []

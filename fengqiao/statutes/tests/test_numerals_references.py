@@ -87,3 +87,9 @@ def test_short_names_aliases_and_repealed_laws_resolve() -> None:
     assert (
         repeal is not None and cat.laws[repeal.by_law].short_name == "民法典" and repeal.date == "2021-01-01"
     )
+
+
+@pytest.mark.parametrize(("text", "value"), [("二万零十", 20010), ("二万零一十", 20010), ("一千零一十", 1010)])
+def test_a_ten_after_a_held_place_counts(text: str, value: int) -> None:
+    """Found by the round trip above: 零 held the place and then multiplied the 十 by zero."""
+    assert cn_to_int(text) == value
