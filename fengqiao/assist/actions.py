@@ -10,7 +10,7 @@ import base64
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from fengqiao.accounts import audit
 from fengqiao.accounts.models import User
@@ -277,6 +277,19 @@ def sign_draft(draft: Draft | int, *, actor: User, confirmed: bool) -> SignedDoc
 def record_document_access(actor: User, obj: Draft | SignedDocument, fmt: str) -> None:
     """Downloads state the parties' particulars in full: who took which file is audited."""
     audit.record(actor, "download_document", obj, format=fmt, signed=isinstance(obj, SignedDocument))
+
+
+def remove_expired(disputes: "QuerySet[Dispute]") -> dict[str, int]:
+    """The documents of case files whose retention period has passed lose what identifies the
+    parties (个人信息保护法 Arts. 19 and 47): signed originals are destroyed (their hashes
+    stay), drafts' texts and the assistant's answers are emptied. Part of
+    ``cases.rights.anonymise_expired``, in its transaction and under its audit entry."""
+    signed = SignedDocument.objects.filter(draft__dispute__in=disputes).destroy_originals(clock.now())
+    drafts = Draft.objects.filter(dispute__in=disputes).clear_fields()
+    answers = Generation.objects.filter(Q(dispute__in=disputes) | Q(draft__dispute__in=disputes)).update(
+        output=""
+    )
+    return {"signed_documents": signed, "drafts": drafts, "answers": answers}
 
 
 # ---------------------------------------------------------------- the assistant's answers

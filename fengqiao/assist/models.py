@@ -11,6 +11,7 @@ addresses of parties): they are stored encrypted (``core.fields.EncryptedCharFie
 """
 
 import base64
+import datetime as dt
 import hashlib
 from typing import Any, ClassVar
 
@@ -100,6 +101,11 @@ class DraftQuerySet(models.QuerySet["Draft"]):
             raise ImmutableError()
         return super().delete()
 
+    def clear_fields(self) -> int:
+        """At the end of the case file's retention period the drafts' texts go, signed or not,
+        with the signed originals (``SignedQuerySet.destroy_originals``)."""
+        return models.QuerySet.update(self.exclude(fields={}), fields={})
+
 
 class Draft(models.Model):
     """A document being prepared from a case record, editable until it is signed.
@@ -169,6 +175,14 @@ class SignedQuerySet(models.QuerySet["SignedDocument"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableError()
 
+    def destroy_originals(self, at: "dt.datetime") -> int:
+        """The one change a signed document admits. When its case file's retention period has
+        passed (个人信息保护法 Arts. 19 and 47; ``core.privacy``), the originals, which state
+        the parties' names and identity numbers, are destroyed. The hashes, the signer and
+        the time stay: the record that the document existed and what it was."""
+        live = self.filter(destroyed_at__isnull=True)
+        return models.QuerySet.update(live, content="", pdf="", docx="", destroyed_at=at)
+
 
 class SignedDocument(models.Model):
     """The signed version of a draft, stored once and never changed.
@@ -190,6 +204,7 @@ class SignedDocument(models.Model):
     signed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     signed_by_name = models.CharField(_("签署人"), max_length=64)
     signed_at = models.DateTimeField(_("签署时间"), default=clock.now)
+    destroyed_at = models.DateTimeField(_("原件销毁时间"), null=True, blank=True)
 
     objects: ClassVar[SignedQuerySet] = SignedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -215,8 +230,15 @@ class SignedDocument(models.Model):
     def docx_bytes(self) -> bytes:
         return base64.b64decode(self.docx)
 
+    @property
+    def destroyed(self) -> bool:
+        return self.destroyed_at is not None
+
     def verify(self) -> dict[str, bool]:
-        """Recompute each hash from what is stored; every value True means unchanged."""
+        """Recompute each hash from what is stored; every value True means unchanged.
+        Empty for destroyed originals: there is nothing left to check."""
+        if self.destroyed:
+            return {}
         return {
             "content": sha256(self.content.encode()) == self.content_sha256,
             "pdf": sha256(self.pdf_bytes()) == self.pdf_sha256,

@@ -84,6 +84,7 @@ def signed(s: SignedDocument) -> dict[str, Any]:
         "fonts": s.fonts,
         "signed_by": s.signed_by_name,
         "signed_at": s.signed_at,
+        "destroyed_at": s.destroyed_at,  # the originals, at the end of the retention period
     }
 
 
@@ -117,7 +118,9 @@ def draft(d: Draft, *, with_document: bool = False) -> dict[str, Any]:
         "updated_at": d.updated_at,
         "signed": signed(d.signed) if d.is_signed else None,
     }
-    if with_document:
+    if with_document and d.is_signed and d.signed.destroyed:
+        out.update(blocks=[], citations=[], failing=0)
+    elif with_document:
         doc = (
             document.from_canonical(d.signed.content)
             if d.is_signed

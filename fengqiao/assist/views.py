@@ -24,13 +24,14 @@ from fengqiao.assist.drafting.kinds import KINDS
 from fengqiao.assist.models import Draft
 from fengqiao.cases import queries as case_queries
 from fengqiao.cases.models import Dispute
-from fengqiao.core.errors import DomainError, NotFound
+from fengqiao.core.errors import DomainError, Gone, NotFound
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 MAX_UPLOAD = 20 * 1024 * 1024
+DESTROYED = "案卷保存期限届满，签署原件已销毁；存档的哈希值仍可用于核对当事人手中的文件"
 
 
 def _actor(request: HttpRequest) -> User:
@@ -233,6 +234,8 @@ def file_response(actor: User, draft: Draft, fmt: str) -> HttpResponse:
     kind = KINDS[draft.kind]
     if draft.is_signed:
         signed = draft.signed
+        if signed.destroyed:
+            raise Gone(DESTROYED)
         data = signed.pdf_bytes() if fmt == "pdf" else signed.docx_bytes()
         actions.record_document_access(actor, signed, fmt)
         suffix = "签署版"
@@ -255,10 +258,13 @@ def file_response(actor: User, draft: Draft, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    draft = _draft(request, pk)
     try:
-        return file_response(_actor(request), _draft(request, pk), fmt)
+        return file_response(_actor(request), draft, fmt)
     except NotFound:
         raise Http404() from None
+    except Gone as e:
+        return _draft_page(request, draft, error=e.message, status=e.status)
 
 
 @login_required

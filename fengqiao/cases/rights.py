@@ -103,13 +103,16 @@ def anonymise_expired(*, actor: User, today: dt.date | None = None) -> int:
         parties, ["name", "id_number", "phone", "address", "id_number_bidx", "phone_bidx"], batch_size=1000
     )
     # The free text around them ends with the same retention (core/privacy.py REGISTER):
-    # the facts as told, the mediation records, visit notes and the alerts quoting them.
+    # the facts as told, the mediation records, visit notes, the alerts quoting them and the
+    # documents drawn up from the case.
+    from fengqiao.assist.actions import remove_expired
     from fengqiao.warning.models import Alert
 
     Dispute.objects.filter(pk__in=expired).exclude(narrative=REMOVED).update(narrative=REMOVED, address="")
     SessionRecord.objects.filter(dispute__in=expired).update(content=REMOVED, attendees="")
     FollowUpVisit.objects.filter(dispute__in=expired).update(note="")
     Alert.objects.filter(dispute__in=expired).update(title=REMOVED, reason=REMOVED, evidence={})
+    documents = remove_expired(Dispute.objects.filter(pk__in=expired))
     audit.record(
         actor,
         "anonymise_expired",
@@ -117,5 +120,8 @@ def anonymise_expired(*, actor: User, today: dt.date | None = None) -> int:
         object_id="",
         parties=len(parties),
         before=cutoff.isoformat(),
+        signed_documents=documents["signed_documents"],
+        drafts=documents["drafts"],
+        answers=documents["answers"],
     )
     return len(parties)

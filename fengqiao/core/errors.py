@@ -32,3 +32,12 @@ class NotFound(DomainError):
 
     def __init__(self, message: str = "未找到该记录，或不在您的管辖范围内。") -> None:
         super().__init__(message, code="not_found")
+
+
+class Gone(DomainError):
+    """What was asked for existed, and was destroyed when its retention period ended."""
+
+    status = 410
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="gone")

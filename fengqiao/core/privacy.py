@@ -58,21 +58,21 @@ REGISTER: dict[tuple[str, str], Entry] = {
     # assist: signed documents are case records (人民调解法 Art. 27), kept with the file, never altered
     ("assist.signeddocument", "content"): Entry(
         "已签署文书全文，载明当事人基本情况（人民调解法第二十九条）",
-        f"随卷宗保存（结案后{CASE_RETENTION_YEARS}年）",
+        f"随卷宗保存，结案后{CASE_RETENTION_YEARS}年销毁（保留哈希）",
         True,
     ),
     ("assist.signeddocument", "pdf"): Entry(
-        "已签署文书的 PDF 原件", f"随卷宗保存（结案后{CASE_RETENTION_YEARS}年）", True
+        "已签署文书的 PDF 原件", f"随卷宗保存，结案后{CASE_RETENTION_YEARS}年销毁（保留哈希）", True
     ),
     ("assist.signeddocument", "docx"): Entry(
-        "已签署文书的 DOCX 原件", f"随卷宗保存（结案后{CASE_RETENTION_YEARS}年）", True
+        "已签署文书的 DOCX 原件", f"随卷宗保存，结案后{CASE_RETENTION_YEARS}年销毁（保留哈希）", True
     ),
     ("assist.signeddocument", "signed_by_name"): Entry("签署人留痕", f"结案后{CASE_RETENTION_YEARS}年"),
     ("assist.draft", "fields"): Entry(
-        "文书草稿的可编辑内容（可能含纠纷事实）", f"结案后{CASE_RETENTION_YEARS}年"
+        "文书草稿的可编辑内容（可能含纠纷事实）", f"结案后{CASE_RETENTION_YEARS}年清空"
     ),
     ("assist.generation", "output"): Entry(
-        "智能辅助输出留痕（个人信息保护法第二十四条）", f"结案后{CASE_RETENTION_YEARS}年", True
+        "智能辅助输出留痕（个人信息保护法第二十四条）", f"结案后{CASE_RETENTION_YEARS}年清空", True
     ),
     ("dispatch.conflictdeclaration", "person_name"): Entry(
         "调解员回避（人民调解法第二十一条）：识别与其有利害关系的人", "撤回或调解员离任后5年"

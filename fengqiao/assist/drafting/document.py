@@ -101,12 +101,12 @@ def agreement_of_case(d: Dispute, *, full: bool) -> Document:
     kind = KINDS[DocumentKind.AGREEMENT]
     drafts = Draft.objects.filter(dispute=d, kind=kind.kind).select_related("signed")
     draft = drafts.filter(status=DraftStatus.SIGNED).order_by("-id").first() or drafts.order_by("-id").first()
-    if draft is not None and draft.is_signed and full:
+    if draft is not None and draft.is_signed and full and not draft.signed.destroyed:
         return from_canonical(draft.signed.content)
     rec = record_of(d, full=full)
     if rec.agreement is None:
         raise DomainError("该纠纷尚未达成调解协议（人民调解法第二十八条）")
-    fields = draft.fields if draft is not None else kind.initial(rec)
+    fields = draft.fields if draft is not None and draft.fields else kind.initial(rec)
     doc = Document(kind.kind.value, kind.title, rec.number, kind.blocks(rec, fields))
     doc.checks = citations.check(doc.text)
     return doc

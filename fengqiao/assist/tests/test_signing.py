@@ -287,3 +287,55 @@ def test_the_verify_command_finds_a_document_changed_behind_the_applications_bac
         call_command("assist", "verify")
     out = capsys.readouterr().out
     assert f"已签署文书 {signed.pk}" in out and "content 与哈希不符" in out and "1 份不一致" in out
+
+
+def test_at_the_end_of_retention_the_originals_go_and_their_hashes_stay(
+    personas: Personas, draft: Draft, capsys: Any
+) -> None:
+    """个人信息保护法 Arts. 19 and 47: the signed agreement states names and identity numbers;
+    when the case file's retention ends it is destroyed like the rest, and stays provable."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from fengqiao.cases import rights
+    from fengqiao.cases.choices import Status
+    from fengqiao.core import clock
+    from fengqiao.core.privacy import CASE_RETENTION_YEARS
+
+    signed = actions.sign_draft(draft, actor=personas.village_mediator, confirmed=True)
+    original_pdf, hashes = signed.pdf_bytes(), (signed.content_sha256, signed.pdf_sha256, signed.docx_sha256)
+    closed = clock.now()
+    Dispute.objects.filter(pk=draft.dispute_id).update(status=Status.CLOSED, closed_at=closed)
+    rights.anonymise_expired(actor=personas.security_admin)  # within the period: nothing happens
+    assert SignedDocument.objects.get(pk=signed.pk).verify() == {"content": True, "pdf": True, "docx": True}
+
+    later = closed.date() + dt.timedelta(days=366 * CASE_RETENTION_YEARS + 1)
+    rights.anonymise_expired(actor=personas.security_admin, today=later)
+    signed = SignedDocument.objects.get(pk=signed.pk)
+    assert signed.destroyed_at is not None and (signed.content, signed.pdf, signed.docx) == ("", "", "")
+    assert (signed.content_sha256, signed.pdf_sha256, signed.docx_sha256) == hashes
+    assert signed.verify() == {} and Draft.objects.get(pk=draft.pk).fields == {}
+    entry = AuditEntry.objects.filter(action="anonymise_expired").latest("seq")
+    assert entry.detail["signed_documents"] == 1 and entry.detail["drafts"] == 1
+    with pytest.raises(ImmutableError):  # destroyed, and still not to be changed
+        SignedDocument.objects.filter(pk=signed.pk).update(destroyed_at=None)
+    rights.anonymise_expired(actor=personas.security_admin, today=later)  # a second run changes nothing
+    assert AuditEntry.objects.filter(action="anonymise_expired").latest("seq").detail["signed_documents"] == 0
+
+    c = sign_in(Client(), personas.township_officer)
+    r = c.get(f"/assist/drafts/{draft.pk}/document.pdf")
+    assert r.status_code == 410 and "签署原件已销毁" in r.content.decode()
+    page = c.get(f"/assist/drafts/{draft.pk}/").content.decode()
+    assert 'id="destroyed"' in page and hashes[1] in page and "下载 PDF" not in page
+    upload = io.BytesIO(original_pdf)  # a party's copy can still be proved to be the signed one
+    upload.name = "协议.pdf"
+    assert (
+        "与签署的 PDF 原件一致"
+        in c.post(f"/assist/drafts/{draft.pk}/verify/", {"file": upload}).content.decode()
+    )
+    api = c.get(f"/api/v1/assist/drafts/{draft.pk}/verify").json()
+    assert api["intact"] is None and api["destroyed_at"]
+    assert c.get(f"/api/v1/assist/drafts/{draft.pk}/document.pdf").status_code == 410
+    call_command("assist", "verify")
+    assert "0 份不一致（另有 1 份因保存期限届满已销毁原件" in capsys.readouterr().out
