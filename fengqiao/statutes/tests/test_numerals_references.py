@@ -89,7 +89,9 @@ def test_short_names_aliases_and_repealed_laws_resolve() -> None:
     )
 
 
-@pytest.mark.parametrize(("text", "value"), [("二万零十", 20010), ("二万零一十", 20010), ("一千零一十", 1010)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("二万零十", 20010), ("二万零一十", 20010), ("一千零一十", 1010)]
+)
 def test_a_ten_after_a_held_place_counts(text: str, value: int) -> None:
     """Found by the round trip above: 零 held the place and then multiplied the 十 by zero."""
     assert cn_to_int(text) == value
