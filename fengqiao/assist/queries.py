@@ -24,6 +24,7 @@ from fengqiao.core.errors import NotFound, PermissionDenied
 from fengqiao.statutes import queries as statute_queries
 from fengqiao.statutes import search
 from fengqiao.statutes.search import Hit
+from fengqiao.triage.taxonomies import STATUTE_SOURCES, Taxonomy
 
 PROPOSALS = 5
 MAX_CASE_TEXT = 2000
@@ -75,8 +76,10 @@ def case_text(d: Dispute) -> str:
 
 def proposals(d: Dispute, top: int = PROPOSALS) -> list[Proposal]:
     """The articles that most likely govern the case (its summary and narrative), with the
-    reasons and highlighted passages of the statute search."""
-    hits = search.articles_for_case(case_text(d), top)
+    reasons and highlighted passages of the statute search; the statutes that govern its
+    dispute type (``triage.taxonomies.STATUTE_SOURCES``) are preferred."""
+    prefer = STATUTE_SOURCES[Taxonomy.MEDIATION].get(d.dispute_type, ()) if d.dispute_type else ()
+    hits = search.articles_for_case(case_text(d), top, prefer)
     ids = statute_queries.ids_by_key([h.key for h in hits])
     live = set(pinned(d).values_list("article_key", flat=True))
     return [Proposal(i + 1, h, ids.get(h.key), h.key in live) for i, h in enumerate(hits)]

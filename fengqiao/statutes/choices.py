@@ -37,3 +37,7 @@ class Source(models.TextChoices):
     NATIONAL_LAW = "national_law", _("国家法律")
     ADMIN_REGULATION = "admin_regulation", _("行政法规")
     LOCAL_REGULATION = "local_regulation", _("地方性法规")
+
+
+# A body of law: (law name, first article, last article); None for the whole law.
+LawRange = tuple[str, int | None, int | None]

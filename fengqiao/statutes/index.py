@@ -121,6 +121,12 @@ class Index:
         return len(self.articles)
 
     @functools.cached_property
+    def numbers(self) -> np.ndarray:
+        """Each document's article number."""
+        articles = catalogue.current().articles
+        return np.array([articles[a].number for a in self.articles], dtype=np.int32)
+
+    @functools.cached_property
     def law_sizes(self) -> np.ndarray:
         """The number of indexed articles of each law (by catalogue law index)."""
         return np.bincount(self.law_of).astype(np.float64)

@@ -27,6 +27,7 @@ are ranked after the current law's equal matches.
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +35,14 @@ import numpy as np
 
 from fengqiao.statutes import catalogue, index, references, tokens, vocabulary
 from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
+from fengqiao.statutes.choices import LawRange
 
 EXPANSION_WEIGHT = 0.5  # a statute term added for a lay word counts half as much as the user's own word
 WORDS_WEIGHT = 1.0
 BIGRAMS_WEIGHT = 1.0
 PRIOR_WEIGHT = 0.3  # a law prior of 1.0 is worth 15% of the best lexical match (whose score is 2)
 MENTION_WEIGHT = 0.6  # a law named in the query (without an article)
+PREFER_WEIGHT = 1.0  # articles of the body of law a case's type falls under (half the best lexical match)
 NOT_IN_FORCE = 0.85  # factor on articles not in force, when they are asked for
 REFERENCE_SCORE = 10.0  # explicit references rank first
 QUESTION_WEIGHT = 1.0  # added to each word of the question sentence (the background counts once)
@@ -183,6 +186,18 @@ def _law_boost(reading: Reading, idx: index.Index, cat: Catalogue) -> np.ndarray
     return per_law[idx.law_of]
 
 
+def _within(sources: Sequence[LawRange], idx: index.Index, cat: Catalogue) -> np.ndarray:
+    """1.0 for the documents inside any of ``sources``, else 0.0."""
+    inside = np.zeros(idx.size, dtype=bool)
+    for name, first, last in sources:
+        for law in cat.versions(name):
+            of_law = idx.law_of == law.index
+            if first is not None and last is not None:
+                of_law &= (idx.numbers >= first) & (idx.numbers <= last)
+            inside |= of_law
+    return inside.astype(np.float32)
+
+
 def _highlight(text: str, terms: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for term in sorted(set(terms), key=len, reverse=True):
@@ -234,9 +249,16 @@ def _hit(a: ArticleEntry, score: float, reading: Reading, cat: Catalogue, reason
 
 
 def search(
-    query: str, top: int = 5, *, include_repealed: bool = False, dense: bool = False, explain: bool = True
+    query: str,
+    top: int = 5,
+    *,
+    include_repealed: bool = False,
+    dense: bool = False,
+    explain: bool = True,
+    prefer: Sequence[LawRange] = (),
 ) -> list[Hit]:
-    """The ``top`` articles for ``query``, best first."""
+    """The ``top`` articles for ``query``, best first; articles within ``prefer`` (the body of
+    law the matter is known to fall under) are lifted by PREFER_WEIGHT."""
     cat = catalogue.current()
     idx = index.current()
     query = query[:MAX_QUERY_CHARS]
@@ -262,6 +284,8 @@ def search(
     if not scores.any():
         return hits
     scores += _law_boost(reading, idx, cat) * (scores > 0)
+    preferred = _within(prefer, idx, cat)
+    scores += PREFER_WEIGHT * preferred * (scores > 0)
     # an article keeps (1 − WITHIN_LAW) of its own score and gets WITHIN_LAW of its law's best
     # score in proportion to how it ranks within the law; no article rises above its law's best
     best_of_law = idx.per_law_max(within)
@@ -288,7 +312,8 @@ def search(
         if a.index in seen:
             continue
         seen.add(a.index)
-        hits.append(_hit(a, score, reading, cat, []) if explain else _bare(a, score, cat))
+        why = ["属于该类纠纷适用的法律"] if preferred[d] else []
+        hits.append(_hit(a, score, reading, cat, why) if explain else _bare(a, score, cat))
         if len(hits) >= top:
             break
     return hits
@@ -313,7 +338,7 @@ def _bare(a: ArticleEntry, score: float, cat: Catalogue) -> Hit:
 _RECORD_WORDS = re.compile(r"被申请人|申请人|当事人|网格员|调解员|记录员")
 
 
-def articles_for_case(text: str, top: int = 5) -> list[Hit]:
+def articles_for_case(text: str, top: int = 5, prefer: Sequence[LawRange] = ()) -> list[Hit]:
     """The articles that most likely govern a case described by ``text`` (its summary and
-    narrative), with reasons."""
-    return search(_RECORD_WORDS.sub(" ", text), top)
+    narrative), with reasons; ``prefer``: the statutes that govern the case's type."""
+    return search(_RECORD_WORDS.sub(" ", text), top, prefer=prefer)

@@ -13,6 +13,7 @@ means the whole law. Civil Code ranges follow its books and chapters.
 from enum import StrEnum
 
 from fengqiao.cases.choices import DisputeType
+from fengqiao.statutes.choices import LawRange as Source
 
 
 class Taxonomy(StrEnum):
@@ -44,7 +45,6 @@ CONSULT_TOPICS: tuple[str, ...] = (
 )
 
 CIVIL_CODE = "中华人民共和国民法典"
-Source = tuple[str, int | None, int | None]
 
 
 def _law(name: str, first: int | None = None, last: int | None = None) -> Source:

@@ -38,6 +38,9 @@ def test_the_case_is_proposed_the_articles_on_neighbours_drainage_with_reasons(c
     top = found[0]
     assert top.article_id == Article.objects.get(source_key=top.hit.key).pk
     assert top.hit.reasons and top.hit.spans and not top.pinned
+    assert (
+        case.dispute_type == "neighbour" and "属于该类纠纷适用的法律" in top.hit.reasons
+    )  # its type's statutes
 
 
 def test_pin_and_unpin_are_recorded_with_who_when_and_why_and_audited(

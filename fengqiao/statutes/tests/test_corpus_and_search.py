@@ -129,3 +129,15 @@ def test_a_word_common_to_a_law_weighs_less_within_it() -> None:
 
 def test_an_empty_or_meaningless_query_finds_nothing() -> None:
     assert search("", 5) == [] and search("！？。", 5) == []
+
+
+def test_the_body_of_law_of_a_cases_type_is_preferred_and_said_to_be() -> None:
+    """A case page knows the dispute type; the statutes that govern it go first."""
+    text = "邻居修房子时把两家中间走水的沟填了，一下雨水就漫进我家院坝。"
+    neighbours = [("中华人民共和国民法典", 288, 296)]  # 相邻关系
+    plain = articles_for_case(text, 3)
+    assert (plain[0].law_short, plain[0].article) != ("民法典", 290)
+    hits = articles_for_case(text, 3, neighbours)
+    assert (hits[0].law_short, hits[0].article) == ("民法典", 290)
+    assert "属于该类纠纷适用的法律" in hits[0].reasons
+    assert all("属于该类纠纷适用的法律" not in h.reasons for h in hits if not 288 <= h.article <= 296)
