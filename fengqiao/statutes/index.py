@@ -100,6 +100,16 @@ class Field:
         return out
 
 
+def top(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values, best first, keeping only finite positive ones."""
+    k = min(k, len(values))
+    if k == 0:
+        return np.array([], dtype=np.int64)
+    best = np.argpartition(-values, k - 1)[:k]
+    best = best[np.argsort(-values[best], kind="stable")]
+    return best[np.isfinite(values[best]) & (values[best] > 0)]
+
+
 def _idf(n: np.ndarray | int, df: np.ndarray | int) -> np.ndarray:
     return np.log1p((n - df + 0.5) / (df + 0.5))
 

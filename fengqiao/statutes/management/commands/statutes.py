@@ -37,7 +37,9 @@ class Command(BaseCommand):
         s = sub.add_parser("search", help="从标准输入读 JSON 行 {id,text}，逐行输出最相关的法条")
         s.add_argument("--top", type=int, default=5)
         s.add_argument("--include-repealed", action="store_true", help="也检索已废止和历史版本")
-        s.add_argument("--dense", action="store_true", help="用语义向量重排（需先 index --dense；较慢）")
+        s.add_argument(
+            "--dense", action="store_true", help="同时按语义向量检索并合并排序（需先 index --dense；较慢）"
+        )
         c = sub.add_parser("check", help="从标准输入读文字，核对其中每一处法条引用")
         c.add_argument("--json", action="store_true", help="每条引用输出一行 JSON")
 
