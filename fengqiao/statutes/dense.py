@@ -83,22 +83,28 @@ def available() -> bool:
     return _vectors(index.current().fingerprint) is not None
 
 
-def fuse(query: str, scores: np.ndarray, idx: index.Index, weight: float, k: int) -> list[tuple[int, float]]:
+def fuse(
+    query: str, scores: np.ndarray, idx: index.Index, weight: float, k: int
+) -> list[tuple[int, float, bool]]:
     """The best ``k`` documents by lexical score and the best ``k`` by cosine similarity,
     ranked together by lexical score / the best lexical score + ``weight`` × the similarity
-    rescaled to 0..1 over those candidates. Documents the lexical search excluded
-    (``scores`` −inf: not in force) stay out. Without vectors: the lexical ``k``."""
+    rescaled to 0..1 over those candidates, each with whether only its vector found it.
+    Documents the lexical search excluded (``scores`` −inf: not in force) stay out.
+    Without vectors: the lexical ``k``."""
     lexical = index.top(scores, k)
     vectors = _vectors(idx.fingerprint)
     if vectors is None:
-        return [(int(d), float(scores[d])) for d in lexical]
+        return [(int(d), float(scores[d]), False) for d in lexical]
     q = np.asarray(model().query(query), dtype=np.float32)
     sims = np.where(np.isfinite(scores), vectors @ q, -np.inf)
     docs = np.union1d(lexical, index.top(sims, k))
+    if not len(docs):
+        return []
     top = float(scores[lexical[0]]) if len(lexical) else 0.0
     lex = np.clip(scores[docs], 0, None) / top if top > 0 else np.zeros(len(docs))
     near = sims[docs]
     spread = float(near.max() - near.min()) or 1.0
     fused = lex + weight * (near - near.min()) / spread
+    found = set(lexical.tolist())
     order = np.argsort(-fused, kind="stable")
-    return [(int(docs[i]), float(fused[i])) for i in order]
+    return [(int(docs[i]), float(fused[i]), int(docs[i]) not in found) for i in order]

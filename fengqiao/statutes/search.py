@@ -303,13 +303,15 @@ def search(
 
         ranked = dense_vectors.fuse(query, scores, idx, DENSE_WEIGHT, CANDIDATES)
     else:
-        ranked = [(int(d), float(scores[d])) for d in index.top(scores, top + len(hits))]
-    for d, score in ranked:
+        ranked = [(int(d), float(scores[d]), False) for d in index.top(scores, top + len(hits))]
+    for d, score, by_meaning in ranked:
         a = cat.articles[int(idx.articles[d])]
         if a.index in seen:
             continue
         seen.add(a.index)
         why = ["属于该类纠纷适用的法律"] if preferred[d] else []
+        if by_meaning:
+            why.append("语义相近（案情与条文用词不同）")
         hits.append(_hit(a, score, reading, cat, why) if explain else _bare(a, score, cat))
         if len(hits) >= top:
             break

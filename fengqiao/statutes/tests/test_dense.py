@@ -77,7 +77,7 @@ def test_an_article_only_the_vectors_find_joins_and_one_not_in_force_stays_out(m
     monkeypatch.setattr(dense, "model", Pointing)
     scores = np.zeros(idx.size, dtype=np.float32)
     scores[found] = 2.0
-    ranked = [d for d, _ in dense.fuse("任何问题", scores, idx, 1.0, 5)]
-    assert target in ranked and found in ranked
+    ranked = {d: by_meaning for d, _, by_meaning in dense.fuse("任何问题", scores, idx, 1.0, 5)}
+    assert ranked[target] and not ranked[found]  # each says whether only its vector found it
     scores[target] = -np.inf  # not in force, and not asked for
-    assert target not in [d for d, _ in dense.fuse("任何问题", scores, idx, 1.0, 5)]
+    assert target not in [d for d, _, _ in dense.fuse("任何问题", scores, idx, 1.0, 5)]
