@@ -175,7 +175,7 @@ class SignedQuerySet(models.QuerySet["SignedDocument"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableError()
 
-    def destroy_originals(self, at: "dt.datetime") -> int:
+    def destroy_originals(self, at: dt.datetime) -> int:
         """The one change a signed document admits. When its case file's retention period has
         passed (个人信息保护法 Arts. 19 and 47; ``core.privacy``), the originals, which state
         the parties' names and identity numbers, are destroyed. The hashes, the signer and

@@ -22,6 +22,7 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,14 +71,18 @@ class Field:
         s = model.scores
         return cls(np.asarray(s["data"]), np.asarray(s["indices"]), np.asarray(s["indptr"]), model.vocab_dict)
 
-    def score(self, weights: dict[str, float], n: int) -> np.ndarray:
-        out = np.zeros(n, dtype=np.float32)
+    def _postings(self, weights: dict[str, float]) -> Iterator[tuple[float, np.ndarray, np.ndarray]]:
+        """Per known query term: its weight, the documents holding it and their stored scores."""
         for term, w in weights.items():
             t = self.vocab.get(term)
-            if t is None:
-                continue
-            lo, hi = self.indptr[t], self.indptr[t + 1]
-            out[self.indices[lo:hi]] += w * self.data[lo:hi]
+            if t is not None:
+                lo, hi = self.indptr[t], self.indptr[t + 1]
+                yield w, self.indices[lo:hi], self.data[lo:hi]
+
+    def score(self, weights: dict[str, float], n: int) -> np.ndarray:
+        out = np.zeros(n, dtype=np.float32)
+        for w, docs, stored in self._postings(weights):
+            out[docs] += w * stored
         return out
 
     def score_within_laws(
@@ -87,16 +92,11 @@ class Field:
         corpus: the stored score (IDF × term-frequency part) is rescaled by the ratio of the two
         IDFs (bm25s's default "lucene" IDF, ``log(1 + (N − df + 0.5) / (df + 0.5))``)."""
         out = np.zeros(len(law_of), dtype=np.float32)
-        for term, w in weights.items():
-            t = self.vocab.get(term)
-            if t is None:
-                continue
-            lo, hi = self.indptr[t], self.indptr[t + 1]
-            docs = self.indices[lo:hi]
+        for w, docs, stored in self._postings(weights):
             laws = law_of[docs]
-            overall = _idf(len(law_of), hi - lo)
+            overall = _idf(len(law_of), len(docs))
             within = _idf(law_sizes, np.bincount(laws, minlength=len(law_sizes)))
-            out[docs] += w * self.data[lo:hi] * (within[laws] / overall)
+            out[docs] += w * stored * (within[laws] / overall)
         return out
 
 
