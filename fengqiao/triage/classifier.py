@@ -13,6 +13,7 @@ The evaluation sets in ../shared/data are never read here.
 
 import hashlib
 import json
+import random
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,6 +37,7 @@ FORMAT = 3  # bump when features or model change: it is part of the version
 STATUTE_WEIGHT = 0.1
 STATUTE_CHARS = 160
 LOW_CONFIDENCE = 0.35
+CUT_MIN, CUT_MAX = 15, 60  # where a cut-off question ends (characters)
 
 
 def words(text: str) -> list[str]:
@@ -69,6 +71,23 @@ def statute_examples(taxonomy: Taxonomy) -> list[Example]:
                 if art.status == "已废止":
                     continue
                 out.append(Example(art.text[:STATUTE_CHARS], str(label), STATUTE_WEIGHT, "statute"))
+    return out
+
+
+def cut_examples(examples: Sequence[Example]) -> list[Example]:
+    """Each longer written question once more, cut off after 15–60 characters.
+
+    Citizens' questions reach the platform cut short: a hotline operator's one-line
+    summary, a web form's title field, an SMS, a message sent half-typed. The topic must be
+    found from the opening alone, so the team's longer examples are also taught by their
+    openings. The cut points are drawn with a fixed seed, so training is reproducible.
+    """
+    rnd = random.Random(1)
+    out = []
+    for e in examples:
+        if len(e.text) > 2 * CUT_MIN:
+            end = rnd.randint(CUT_MIN, min(CUT_MAX, len(e.text) - 5))
+            out.append(Example(e.text[:end], e.label, e.weight, "synthetic-cut"))
     return out
 
 
@@ -195,7 +214,9 @@ def train(taxonomy: Taxonomy, extra: Iterable[Example] = ()) -> TextClassifier:
     cross-validation, so that confidence is a probability; ``ensemble=False`` keeps one
     SVM trained on all data, whose weights explain each decision.
     """
-    examples = synthetic_examples(taxonomy) + statute_examples(taxonomy) + list(extra)
+    written = synthetic_examples(taxonomy)
+    cut = cut_examples(written) if taxonomy == Taxonomy.CONSULT else []
+    examples = written + cut + statute_examples(taxonomy) + list(extra)
     texts = [normalise(e.text).text for e in examples]
     y = [e.label for e in examples]
     weights = np.array([e.weight for e in examples])

@@ -102,3 +102,19 @@ def test_violence_recommends_reporting_to_police_and_admin_acts_reconsideration(
     r = route(dispute_type="other", risk=assess(text), text=text)
     assert r.channel == TransferTarget.ADMIN_RECONSIDERATION
     assert any("行政复议法第二十条" in x for x in r.reasons)
+
+
+def test_cut_questions_are_openings_of_the_longer_written_ones() -> None:
+    from fengqiao.triage.classifier import CUT_MAX, CUT_MIN, cut_examples
+    from fengqiao.triage.types import Example
+
+    long = Example(
+        "我在工地干了半年活，包工头一直拖着工资不给，现在人也找不到了，我该去哪里告他呢？", "建设工程"
+    )
+    short = Example("欠条丢了还能要钱吗", "债权债务")
+    cut = cut_examples([long, short])
+    assert [c.label for c in cut] == ["建设工程"]  # a short question is already its own opening
+    assert long.text.startswith(cut[0].text) and CUT_MIN <= len(cut[0].text) <= min(
+        CUT_MAX, len(long.text) - 5
+    )
+    assert cut_examples([long, short]) == cut  # the same cut every time: training is reproducible
