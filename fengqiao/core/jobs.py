@@ -41,6 +41,12 @@ def _analytics_nightly() -> int:
     return nightly_rebuild() + monthly_reports()
 
 
+def _retention() -> int:
+    from fengqiao.cases.jobs import retention_step
+
+    return retention_step()
+
+
 JOBS: list[tuple[str, Callable[[], int]]] = [
     ("triage", _triage),
     ("deadlines", _deadlines),
@@ -48,4 +54,5 @@ JOBS: list[tuple[str, Callable[[], int]]] = [
     ("warning_nightly", _warning_nightly),
     ("analytics", _analytics),
     ("analytics_nightly", _analytics_nightly),
+    ("retention", _retention),
 ]

@@ -299,9 +299,14 @@ def nightly_step() -> int:
     now = timezone.localtime(clock.now())
     if now.hour < NIGHTLY_HOUR:
         return 0
-    today = now.date().toordinal()
-    cursor, _ = Cursor.objects.get_or_create(name="nightly", defaults={"position": 0})
-    if cursor.position >= today or not _advance("nightly", cursor.position, today):
+    if not claim_day("nightly", now.date()):
         return 0
     nightly(now.date())
     return 1
+
+
+def claim_day(name: str, day: dt.date) -> bool:
+    """Claim ``day`` for the once-a-day job ``name``: True for the one worker that gets it,
+    False when it already ran that day (compare-and-set on its cursor)."""
+    cursor, _ = Cursor.objects.get_or_create(name=name, defaults={"position": 0})
+    return cursor.position < day.toordinal() and _advance(name, cursor.position, day.toordinal())

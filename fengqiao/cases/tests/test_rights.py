@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from fengqiao.accounts.models import AuditEntry
 from fengqiao.cases import actions, rights
@@ -99,6 +100,30 @@ def test_parties_of_long_closed_disputes_are_anonymised(personas: Personas) -> N
     assert all(x.id_number == "" and x.phone == "" for x in Party.objects.filter(dispute=old))
     assert recent.parties.filter(name="张三").exists()
     assert rights.export_person(actor=p.security_admin, id_number=ID)["记录数"] == 0
+
+
+def test_the_worker_removes_expired_personal_data_once_a_night_as_the_system(personas: Personas) -> None:
+    from fengqiao.cases.jobs import retention_step
+    from fengqiao.core.jobs import JOBS
+
+    assert "retention" in dict(JOBS)  # `fengqiao worker` (started by make run) runs it
+    with clock.frozen(dt.datetime(2014, 5, 1, 9, 0)):
+        old = register(
+            personas.village_mediator, parties=[{"role": "applicant", "name": "赵大", "id_number": ID}]
+        )
+        actions.withdraw_dispute(old, actor=personas.village_mediator, reason="和解")
+    night = timezone.make_aware(dt.datetime(2026, 11, 28, 1, 0))
+    assert retention_step(night) == 0  # not before 03:00
+    old.refresh_from_db()
+    assert old.narrative != rights.REMOVED
+    assert retention_step(night.replace(hour=3)) == 1
+    assert retention_step(night.replace(hour=4)) == 0  # once a day
+    old.refresh_from_db()
+    assert old.narrative == rights.REMOVED
+    assert not old.parties.filter(name="赵大").exists()
+    entry = AuditEntry.objects.get(action="anonymise_expired")
+    assert entry.actor is None and entry.actor_label == "system"
+    assert retention_step(night.replace(day=29, hour=3)) == 1  # and again the next night
 
 
 def test_every_read_of_a_case_is_in_the_audit_log(personas: Personas) -> None:
