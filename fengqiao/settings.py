@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fengqiao.assist",
     "fengqiao.dispatch",
     "fengqiao.analytics",
+    "fengqiao.legalaid",
     "fengqiao.api",
     "fengqiao.web",
 ]

@@ -20,5 +20,6 @@ urlpatterns = [
     path("assist/", include("fengqiao.assist.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
     path("dispatch/", include("fengqiao.dispatch.urls")),
+    path("consultations/", include("fengqiao.legalaid.urls")),
     path("", include("fengqiao.web.urls")),
 ]

@@ -30,6 +30,12 @@ REGISTRARS = frozenset(
         Role.PARTNER,
     }
 )
+# Roles that record citizens' legal consultations (法律咨询登记) and decide their topic:
+# the village's legal adviser and mediator, the grid worker, the 12348 desk of the judicial
+# office and of the county centre. Consultations are read by CASE_READERS in jurisdiction.
+CONSULTATION_DESKS = frozenset(
+    {Role.GRID_WORKER, Role.VILLAGE_MEDIATOR, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER}
+)
 # Roles that run mediation, with the highest tier (as admin level) each may act at.
 MEDIATION_REACH = {
     Role.VILLAGE_MEDIATOR: Level.VILLAGE,

@@ -20,6 +20,7 @@ from fengqiao.assist.api import router as assist_router
 from fengqiao.cases.schemas import describe, error_item
 from fengqiao.core.errors import DomainError
 from fengqiao.dispatch import api as dispatch
+from fengqiao.legalaid.api import router as legalaid_router
 from fengqiao.statutes.api import router as statutes_router
 from fengqiao.warning.api import router as warning_router
 
@@ -41,6 +42,7 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/assist", assist_router)
 api.add_router("", dispatch.router)
 api.add_router("/warning", warning_router)
+api.add_router("/consultations", legalaid_router)
 
 
 @api.get("/me", response=MeOut, tags=["账号"], summary="当前用户")

@@ -14,11 +14,15 @@ RETENTION_HOUR = 3  # local time; after the warning recomputation (02:00)
 
 def retention_step(now: dt.datetime | None = None) -> int:
     """Once a day, from ``RETENTION_HOUR``: anonymise the disputes closed longer ago than the
-    retention period, with their documents. Returns 1 when it ran, 0 otherwise."""
+    retention period, with their documents, and empty the old consultations. Returns 1 when
+    it ran, 0 otherwise."""
     from fengqiao.warning.jobs import claim_day
 
     local = timezone.localtime(now or clock.now())
     if local.hour < RETENTION_HOUR or not claim_day("retention", local.date()):
         return 0
+    from fengqiao.legalaid.actions import remove_expired
+
     rights.anonymise_expired(actor=None, today=local.date())
+    remove_expired(local.date())
     return 1

@@ -11,6 +11,9 @@ are encrypted at rest (core.fields.EncryptedCharField).
 from dataclasses import dataclass
 
 CASE_RETENTION_YEARS = 10  # case files are kept ten years after closing (DESIGN §5); then anonymised
+# A consultation is answered on the day; its record serves follow-up questions and the
+# statistics of public legal service. Three years, then what identifies the asker goes.
+CONSULTATION_RETENTION_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,17 @@ REGISTER: dict[tuple[str, str], Entry] = {
     ("assist.generation", "output"): Entry(
         "智能辅助输出留痕（个人信息保护法第二十四条）", f"结案后{CASE_RETENTION_YEARS}年清空", True
     ),
+    ("legalaid.consultation", "question"): Entry(
+        "法律咨询内容（可能含咨询人及他人情况），用于答复与后续咨询",
+        f"登记后{CONSULTATION_RETENTION_YEARS}年删除",
+    ),
+    ("legalaid.consultation", "asker_name"): Entry(
+        "咨询人称呼，回复咨询", f"登记后{CONSULTATION_RETENTION_YEARS}年删除"
+    ),
+    ("legalaid.consultation", "asker_phone"): Entry(
+        "回复咨询、告知办理进度", f"登记后{CONSULTATION_RETENTION_YEARS}年删除", True
+    ),
+    ("legalaid.consultation", "reply"): Entry("答复要点留痕", f"登记后{CONSULTATION_RETENTION_YEARS}年删除"),
     ("dispatch.conflictdeclaration", "person_name"): Entry(
         "调解员回避（人民调解法第二十一条）：识别与其有利害关系的人", "撤回或调解员离任后5年"
     ),

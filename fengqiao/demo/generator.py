@@ -51,6 +51,7 @@ from fengqiao.core import clock
 from fengqiao.core.bulk import Table
 from fengqiao.deadlines.models import Deadline
 from fengqiao.demo import mediators as roster_mod
+from fengqiao.demo.consultations import create_demo_consultations
 from fengqiao.demo.drafts import Draft, draft
 from fengqiao.demo.places import Atlas
 from fengqiao.demo.profiles import day_weight
@@ -58,6 +59,8 @@ from fengqiao.demo.stories import Rows, Story, World
 from fengqiao.demo.users import DEMO_PASSWORD, USERNAMES, create_demo_mediator, create_demo_users
 from fengqiao.geography import codes
 from fengqiao.geography.choices import Level
+from fengqiao.legalaid.models import Consultation
+from fengqiao.warning.models import Alert
 
 __all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DemoError", "demo_exists", "generate", "reset"]
 
@@ -137,6 +140,9 @@ def generate(
                 Story(world, rows, rng, d).play()
             _save(tables, drafts, rows, counts)
             say(f"  纠纷 {counts['disputes']}/{cases}（{time.perf_counter() - started:.1f} 秒）")
+        counts["consultations"] = create_demo_consultations(
+            rng, [users["wangsi"], users["feiyang"]], world.now
+        )
         audit.record(None, "demo_generate", object_type="demo", object_id="", cases=cases, seed=seed)
     counts["seconds"] = round(time.perf_counter() - started)
     return dict(counts)
@@ -199,6 +205,10 @@ def reset(stdout: Writer | None = None) -> dict[str, int]:
             ("grants", AccessGrant),
         ):
             removed[name] = model.objects.filter(dispute__in=ids).delete()[0]
+        demo_consultations = Consultation.objects.filter(Q(is_demo=True) | Q(received_by__is_demo=True))
+        keys = [f"high_risk:consultation:{pk}" for pk in demo_consultations.values_list("pk", flat=True)]
+        Alert.objects.filter(key__in=keys).delete()
+        removed["consultations"] = demo_consultations.delete()[0]
         try:
             removed["disputes"] = Dispute.objects.filter(id__in=ids).delete()[1].get("cases.Dispute", 0)
             removed["mediators"] = (

@@ -11,9 +11,18 @@ CONFIRMED_WEIGHT = 1.5  # a label an officer decided on counts more than a writt
 
 
 def confirmed_examples(taxonomy: Taxonomy) -> list[Example]:
-    """Dispute narratives with the type an officer confirmed or set (mediation taxonomy)."""
-    if taxonomy != Taxonomy.MEDIATION:
-        return []
+    """Dispute narratives with the type an officer confirmed or set (mediation taxonomy);
+    consultations with the topic an officer confirmed or set (consultation taxonomy)."""
+    if taxonomy == Taxonomy.CONSULT:
+        from fengqiao.legalaid.actions import REMOVED
+        from fengqiao.legalaid.models import Consultation
+
+        asked = (
+            Consultation.objects.filter(decision__in=[Decision.CONFIRMED, Decision.OVERRIDDEN])
+            .exclude(question=REMOVED)
+            .values_list("question", "topic")
+        )
+        return [Example(q, t, CONFIRMED_WEIGHT, "confirmed") for q, t in asked]
     decided = Proposal.objects.filter(decision__in=[Decision.CONFIRMED, Decision.OVERRIDDEN]).values_list(
         "dispute_id", "final"
     )

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from fengqiao.accounts.roles import ADMIN_ROLES, CASE_READERS, IMPORTERS, REGISTRARS
+from fengqiao.accounts.roles import ADMIN_ROLES, CASE_READERS, CONSULTATION_DESKS, IMPORTERS, REGISTRARS
 from fengqiao.warning.queries import alerts_for
 
 
@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_register": user.role in REGISTRARS,
             "can_import": user.role in IMPORTERS,
             "can_analyse": user.role in CASE_READERS and user.admin_unit_id is not None,
+            "can_consult": user.role in CONSULTATION_DESKS and user.admin_unit_id is not None,
             "alerts": alerts_for(user).count() if user.role in CASE_READERS else 0,
             "is_admin": user.role in ADMIN_ROLES,
         }

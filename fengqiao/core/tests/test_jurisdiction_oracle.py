@@ -40,6 +40,7 @@ from fengqiao.core import clock
 from fengqiao.core.testing import make_id_number, make_user, register, sign_in
 from fengqiao.geography.choices import Level, OrgKind
 from fengqiao.geography.models import AdminUnit, Organisation
+from fengqiao.legalaid.actions import record_consultation
 from fengqiao.warning import actions as warning_actions
 from fengqiao.warning.choices import AlertKind, Severity
 from fengqiao.warning.models import Alert
@@ -74,12 +75,14 @@ CASE_OWNED = {
 UNIT_OWNED = {
     "mediator_id": "accounts.Mediator",
     "declaration_id": "dispatch.ConflictDeclaration",
+    "consultation_id": "legalaid.Consultation",
 }
 PK_ROUTES = {
     "cases/": "case",
     "alerts/": "alert",
     "assist/drafts/": "assist.Draft",
     "analytics/reports/": "analytics.MonthlyReport",
+    "consultations/": "legalaid.Consultation",
 }
 
 
@@ -214,6 +217,9 @@ def may_see(user: User, kind: str, pk: int) -> bool:
     if kind == "analytics.MonthlyReport":
         unit = apps.get_model(kind).objects.filter(pk=pk).values_list("unit_id", flat=True).first()
         return user.role in READER_ROLES and _inside(unit, user.admin_unit_id)
+    if kind == "legalaid.Consultation":
+        unit = apps.get_model(kind).objects.filter(pk=pk).values_list("admin_unit_id", flat=True).first()
+        return user.role in READER_ROLES and _inside(unit, user.admin_unit_id)
     case = owning_case(kind, pk)
     return case is not None and may_see_case(user, case)
 
@@ -265,6 +271,7 @@ class World:
     alerts: list[int]
     secrets: dict[int, list[str]]  # personal data and marker of each case
     markers: dict[int, str]
+    consultations: dict[int, str]  # marker in the question of each consultation
 
 
 def _build_world() -> World:
@@ -368,8 +375,14 @@ def _build_world() -> World:
             reason="测试预警",
         )
     alerts = list(Alert.objects.filter(key__startswith="oracle-").values_list("pk", flat=True))
+    consultations = {}
+    for i, (_village, mediator) in enumerate(villages):  # one legal consultation in each village
+        c = record_consultation(
+            actor=mediator, question=f"邻居占了我家宅基地怎么办ZX{i:03d}Q", channel="walk_in"
+        )
+        consultations[c.pk] = f"ZX{i:03d}Q"
     clients = {u.pk: sign_in(Client(), u) for u in users}
-    return World(users, clients, cases, alerts, secrets, markers)
+    return World(users, clients, cases, alerts, secrets, markers, consultations)
 
 
 # ---- the endpoints ----------------------------------------------------------------------
@@ -517,6 +530,9 @@ def test_no_request_reads_or_changes_anything_out_of_scope() -> None:
         client = world.clients[user.pk]
         hidden = [world.markers[pk] for pk in world.cases if not may_see_case(user, pk)]
         hidden_alerts = {pk for pk in world.alerts if not may_see_alert(user, pk)}
+        hidden += [
+            m for pk, m in world.consultations.items() if not may_see(user, "legalaid.Consultation", pk)
+        ]
         for path in lists:
             for query in ({"open": "0"}, {"q": "QX", "open": "0"}):
                 r = client.get(path, query)

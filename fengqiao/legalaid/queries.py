@@ -1,0 +1,55 @@
+"""Read side of the consultation register, always scoped by the actor's jurisdiction
+(the same subtree rule as disputes); anything outside it is, for that actor, not there."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from fengqiao.accounts.models import User
+from fengqiao.accounts.roles import CASE_READERS
+from fengqiao.core.errors import NotFound
+from fengqiao.geography import codes
+from fengqiao.legalaid.models import Consultation
+from fengqiao.triage.models import Decision
+
+
+def consultations_for(actor: User) -> QuerySet[Consultation]:
+    if not actor.is_active or actor.role not in CASE_READERS or actor.admin_unit_id is None:
+        return Consultation.objects.none()
+    lo, hi = codes.subtree(actor.admin_unit_id)
+    return Consultation.objects.filter(admin_unit_id__gte=lo, admin_unit_id__lt=hi)
+
+
+def consultation_for(actor: User, pk: int) -> Consultation:
+    try:
+        return consultations_for(actor).select_related("admin_unit", "received_by", "decided_by").get(pk=pk)
+    except (Consultation.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@dataclass(frozen=True)
+class ConsultationFilter:
+    topic: str = ""
+    pending: bool = False
+    q: str = ""
+
+
+def consultation_list(actor: User, f: ConsultationFilter) -> QuerySet[Consultation]:
+    qs = consultations_for(actor).select_related("admin_unit")
+    if f.pending:
+        qs = qs.filter(decision=Decision.PROPOSED)
+    if f.topic:  # the decided topic, or the proposal while undecided
+        qs = qs.filter(topic=f.topic) | qs.filter(topic="", proposed_topic=f.topic)
+    if f.q:
+        qs = qs.filter(question__contains=f.q)
+    return qs.order_by("-received_at", "-id")
+
+
+def counts_by_topic(actor: User) -> list[tuple[str, int]]:
+    """How many consultations of each topic (decided, else proposed), most frequent first."""
+    rows: dict[str, int] = {}
+    qs = consultations_for(actor)
+    for row in qs.values("topic", "proposed_topic").annotate(n=Count("id")):
+        key = row["topic"] or row["proposed_topic"]
+        rows[key] = rows.get(key, 0) + row["n"]
+    return sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from fengqiao.legalaid import views
+
+app_name = "legalaid"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("<int:pk>/", views.consultation, name="consultation"),
+    path("<int:pk>/topic/", views.decide, name="decide"),
+]

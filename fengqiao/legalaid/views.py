@@ -1,0 +1,126 @@
+"""法律咨询登记 pages: the register with its form (record a consultation; triage proposes
+at once), and one consultation with its proposal and the topic decision. Parse, call one
+action or query, render. Every consultation is reached through ``queries`` (404 outside
+the actor's jurisdiction)."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fengqiao.accounts.models import User
+from fengqiao.accounts.roles import CASE_READERS, CONSULTATION_DESKS
+from fengqiao.core.errors import DomainError, NotFound
+from fengqiao.legalaid import actions, presenters, queries
+from fengqiao.legalaid.models import Consultation
+from fengqiao.triage.taxonomies import CONSULT_TOPICS
+
+PAGE = 20
+FIELD_LABELS = {
+    "question": "咨询内容",
+    "channel": "咨询方式",
+    "asker_name": "咨询人",
+    "asker_phone": "联系电话",
+    "admin_unit": "受理地",
+}
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    if request.user.role not in CASE_READERS:
+        raise Http404()
+    return request.user
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return max(1, min(int(raw), 100_000)) if raw.isdecimal() else 1
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    values: dict[str, str] = {"channel": "phone_12348"}
+    error: dict[str, str] | None = None
+    status = 200
+    if request.method == "POST":
+        values = {
+            k: request.POST.get(k, "") for k in ("question", "channel", "asker_name", "asker_phone", "reply")
+        }
+        try:
+            c = actions.record_consultation(
+                actor=actor,
+                question=values["question"],
+                channel=values["channel"],
+                asker_name=values["asker_name"],
+                asker_phone=values["asker_phone"],
+                reply=values["reply"],
+            )
+        except DomainError as e:
+            error = {"label": FIELD_LABELS.get(e.field or "", ""), "message": e.message}
+            status = 403 if e.status == 403 else 422
+        else:
+            return redirect(reverse("legalaid:consultation", args=[c.pk]))
+    f = queries.ConsultationFilter(
+        topic=request.GET.get("topic", "") if request.GET.get("topic", "") in CONSULT_TOPICS else "",
+        pending=request.GET.get("pending") == "1",
+        q=request.GET.get("q", "")[:100],
+    )
+    page = _page(request)
+    rows = list(queries.consultation_list(actor, f)[(page - 1) * PAGE : page * PAGE + 1])
+    context: dict[str, Any] = {
+        "rows": rows[:PAGE],
+        "has_more": len(rows) > PAGE,
+        "page": page,
+        "filter": f,
+        "topics": CONSULT_TOPICS,
+        "counts": queries.counts_by_topic(actor)[:8],
+        "can_record": actor.role in CONSULTATION_DESKS,
+        "channels": [(c.value, c.label) for c in actions.CONSULTATION_CHANNELS],
+        "values": values,
+        "error": error,
+    }
+    return render(request, "legalaid/register.html", context, status=status)
+
+
+def _consultation(request: HttpRequest, pk: int) -> tuple[User, Consultation]:
+    actor = _actor(request)
+    try:
+        return actor, queries.consultation_for(actor, pk)
+    except NotFound:
+        raise Http404("未找到该记录，或不在您的管辖范围内。") from None
+
+
+@login_required
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, c = _consultation(request, pk)
+    return _detail(request, actor, c)
+
+
+def _detail(
+    request: HttpRequest, actor: User, c: Consultation, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "c": presenters.consultation(c, actor),
+        "topics": CONSULT_TOPICS,
+        "can_decide": actor.role in CONSULTATION_DESKS,
+        "error": error,
+    }
+    return render(request, "legalaid/consultation.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, c = _consultation(request, pk)
+    try:
+        actions.decide_topic(
+            c, actor=actor, topic=request.POST.get("topic", ""), note=request.POST.get("note", "")
+        )
+    except DomainError as e:
+        return _detail(request, actor, c, e.message, 403 if e.status == 403 else 422)
+    return redirect(reverse("legalaid:consultation", args=[c.pk]))
