@@ -153,6 +153,16 @@ def sign_in(client: Any, user: User) -> Any:
     return client
 
 
+def browser_sign_in(page: Any, user: User) -> None:
+    """The browser carries the session of ``user`` after password and second factor (the
+    sign-in pages are the accounts app's journey, tested there)."""
+    from django.conf import settings
+    from django.test import Client
+
+    cookie = sign_in(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": page.base_url}])
+
+
 def totp_code(user: User) -> str:
     """The current code of ``user``'s authenticator (a confirmed one is made if missing),
     as his phone would show it. Tests sign in many times a minute, so the record of the

@@ -7,23 +7,18 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from fengqiao.accounts.models import User
 from fengqiao.analytics import rollups
 from fengqiao.cases import actions
-from fengqiao.core.testing import OTHER_COUNTY_VILLAGE, OTHER_VILLAGE, make_personas, register, sign_in
+from fengqiao.core.testing import (
+    OTHER_COUNTY_VILLAGE,
+    OTHER_VILLAGE,
+    browser_sign_in,
+    make_personas,
+    register,
+)
 
 pytestmark = pytest.mark.browser  # needs Debian's chromium (make setup installs it)
-
-
-def _signed_in(page: Any, user: User) -> None:
-    """The browser carries the session of ``user`` after password and second factor
-    (the sign-in pages are the accounts app's journey, tested there)."""
-    client = sign_in(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": page.base_url}])
 
 
 def _count(page: Any, selector: str) -> int:
@@ -52,7 +47,7 @@ def test_province_analyst_drills_down_to_a_village_with_consistent_numbers(brows
     register(p.other_township_officer, admin_unit=OTHER_COUNTY_VILLAGE)
     rollups.catch_up()
 
-    _signed_in(page, p.province_analyst)
+    browser_sign_in(page, p.province_analyst)
     page.goto(base + "/")
     page.locator("header nav").get_by_role("link", name="统计分析").click()
     page.wait_for_url(base + "/analytics/")
