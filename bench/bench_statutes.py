@@ -7,6 +7,9 @@
 - case narrative → governing article on the team's own set of mediation records
   (``statutes/data/case_articles.jsonl``, see its README), through ``articles_for_case``,
   the proposals every case page shows;
+- scenario → governing article on the team's 540 scenario questions
+  (``statutes/data/scenario_articles.jsonl``: one per article drawn at random from the laws
+  in force), through the same search the CLI runs;
 - scenario → governing article on ../shared/data/scenario_article_dev.jsonl when present:
   top-1 / top-5 through the same search the CLI runs (target on the held-out part:
   top-1 ≥ 0.65, top-5 ≥ 0.85; plain BM25 0.40 / 0.55), also with dense vectors fused in when
@@ -29,6 +32,7 @@ from common import ROOT, machine
 
 DEV = ROOT.parent / "shared" / "data" / "scenario_article_dev.jsonl"
 CASES = ROOT / "fengqiao" / "statutes" / "data" / "case_articles.jsonl"
+SCENARIOS = ROOT / "fengqiao" / "statutes" / "data" / "scenario_articles.jsonl"
 QUERIES = [
     "我老公跟别的女人同居好几年了，我要离婚，孩子归谁",
     "公司拖欠我三个月工资不发，还把我开除了",
@@ -144,6 +148,13 @@ def main() -> None:
     print(f"citation check: {(time.perf_counter() - t) * 1000 / 50:.1f} ms for a paragraph with 4 citations")
 
     case_records(saved_models)
+
+    team = [json.loads(line) for line in SCENARIOS.open(encoding="utf-8") if line.strip()]
+    top1, top5, ms = accuracy(team)
+    print(
+        f"scenario → article, team's set ({len(team)} questions, every article in force): "
+        f"top-1 {top1:.2f}, top-5 {top5:.2f} ({ms:.1f} ms/query)"
+    )
 
     if not DEV.exists():
         print(f"no evaluation data at {DEV}")

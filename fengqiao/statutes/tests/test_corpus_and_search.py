@@ -1,6 +1,8 @@
 """Loading the corpus, and searching it with explicit references and lay descriptions."""
 
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +11,8 @@ from fengqiao.statutes.actions import load_corpus
 from fengqiao.statutes.choices import Status
 from fengqiao.statutes.models import Article, Law
 from fengqiao.statutes.search import articles_for_case, question, search
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.mark.usefixtures("corpus")
@@ -141,3 +145,24 @@ def test_the_body_of_law_of_a_cases_type_is_preferred_and_said_to_be() -> None:
     assert (hits[0].law_short, hits[0].article) == ("民法典", 290)
     assert "属于该类纠纷适用的法律" in hits[0].reasons
     assert all("属于该类纠纷适用的法律" not in h.reasons for h in hits if not 288 <= h.article <= 296)
+
+
+@pytest.mark.parametrize(("name", "overlap"), [("case_articles.jsonl", 8), ("scenario_articles.jsonl", 7)])
+def test_the_teams_measuring_sets_name_articles_in_force_in_their_own_words(name: str, overlap: int) -> None:
+    """Every record names an article of a law in force, and none copies its article."""
+    cat = catalogue.current()
+    rows = [json.loads(line) for line in (DATA / name).open(encoding="utf-8") if line.strip()]
+    assert len({r["id"] for r in rows}) == len(rows) >= 120
+    for r in rows:
+        law = cat.law_named(r["law"])
+        assert law is not None and law.name == r["law"] and law.is_effective, r["id"]
+        # (a decision or interpretation of one text is its article 0)
+        article = next(
+            (a for a in cat.articles_of(law.index) if a.number == r["article"] and not a.sub), None
+        )
+        assert article is not None and article.is_effective, r["id"]
+        assert r["source"] == "synthetic-team"
+        runs = {article.text[i : i + overlap] for i in range(len(article.text) - overlap + 1)}
+        assert not any(r["text"][i : i + overlap] in runs for i in range(len(r["text"]) - overlap + 1)), r[
+            "id"
+        ]
