@@ -7,7 +7,7 @@
 - case narrative → governing article on the team's own set of mediation records
   (``statutes/data/case_articles.jsonl``, see its README), through ``articles_for_case``,
   the proposals every case page shows;
-- scenario → governing article on the team's 540 scenario questions
+- scenario → governing article on the team's 526 scenario questions
   (``statutes/data/scenario_articles.jsonl``: one per article drawn at random from the laws
   in force), through the same search the CLI runs;
 - scenario → governing article on ../shared/data/scenario_article_dev.jsonl when present:

@@ -22,6 +22,7 @@ from fengqiao.assist.choices import DocumentKind, DraftStatus, Feature, Source
 from fengqiao.core import clock
 from fengqiao.core.errors import DomainError
 from fengqiao.core.fields import EncryptedCharField
+from fengqiao.statutes.titles import book_title
 
 
 class ImmutableError(DomainError):
@@ -80,12 +81,12 @@ class PinnedArticle(models.Model):
 
     @property
     def title(self) -> str:
-        return f"《{self.law_short}》{self.number_text}"
+        return f"{book_title(self.law_short)}{self.number_text}"
 
     @property
     def citation(self) -> str:
         """The citation as a document writes it: the full official name."""
-        return f"《{self.law_name}》{self.number_text}"
+        return f"{book_title(self.law_name)}{self.number_text}"
 
 
 class DraftQuerySet(models.QuerySet["Draft"]):

@@ -30,6 +30,7 @@ from fengqiao.statutes import catalogue, index, references, tokens
 from fengqiao.statutes.catalogue import ArticleEntry, Catalogue, LawEntry
 from fengqiao.statutes.choices import Status
 from fengqiao.statutes.numerals import article_label, int_to_cn
+from fengqiao.statutes.titles import book_title
 
 
 class Verdict(enum.StrEnum):
@@ -71,7 +72,7 @@ class Suggestion:
 
     @property
     def title(self) -> str:
-        return f"《{self.law_short}》{self.number_text}"
+        return f"{book_title(self.law_short)}{self.number_text}"
 
 
 @dataclass
@@ -243,7 +244,7 @@ def _in_successor(
 
 def _cited_text(law_text: str, law_short: str, number: int, sub: int, paragraph: int | None) -> str:
     name = law_short or law_text
-    out = f"《{name}》{article_label(number, sub)}"
+    out = f"{book_title(name)}{article_label(number, sub)}"
     return out + (f"第{int_to_cn(paragraph)}款" if paragraph else "")
 
 

@@ -37,7 +37,12 @@ from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
 log = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG, which the root console handler would print on every build
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-FORMAT = 3  # bump when tokens or document fields change
+FORMAT = 4  # bump when tokens, document fields or the documents indexed change
+# Documents without article numbers that are law in their own right: a legislative
+# interpretation, or a decision of the NPC (Standing Committee) such as 关于加强网络信息保护的决定.
+# Amendments (修正案) and amending decisions (修改决定) are not searched: what they say is
+# already in the consolidated text of the law they amend.
+WHOLE_DOCUMENTS = frozenset({"立法解释", "法律"})
 _lock = threading.Lock()
 
 
@@ -157,7 +162,7 @@ def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
 def build(cat: Catalogue, path: Path | None = None) -> Index:
     """Tokenise every numbered article, index both fields and save them under ``path``."""
     started = time.perf_counter()
-    docs = [a for a in cat.articles if a.number > 0]
+    docs = [a for a in cat.articles if a.number > 0 or cat.laws[a.law].doc_type in WHOLE_DOCUMENTS]
     texts = [document(a, cat) for a in docs]
     words = _bm25([tokens.words(t) for t in texts])
     bigrams = _bm25([tokens.bigrams(t) for t in texts])

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.statutes.choices import EFFECTIVE, Source, Status
+from fengqiao.statutes.titles import book_title
 
 
 class Law(models.Model):
@@ -41,6 +42,10 @@ class Law(models.Model):
         return self.name
 
     @property
+    def book_title(self) -> str:
+        return book_title(self.name)
+
+    @property
     def is_effective(self) -> bool:
         return self.status in EFFECTIVE
 
@@ -70,4 +75,4 @@ class Article(models.Model):
         indexes = [models.Index(fields=["law", "number", "sub"])]
 
     def __str__(self) -> str:
-        return f"《{self.law.short_name}》{self.number_text}"
+        return f"{book_title(self.law.short_name)}{self.number_text}"

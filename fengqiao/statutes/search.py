@@ -38,6 +38,7 @@ from fengqiao.statutes import catalogue, index, references, tokens, vocabulary
 from fengqiao.statutes import dense as vectors  # the module; ``dense`` is search's switch
 from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
 from fengqiao.statutes.choices import LawRange
+from fengqiao.statutes.titles import book_title
 
 EXPANSION_WEIGHT = 0.5  # a statute term added for a lay word counts half as much as the user's own word
 WORDS_WEIGHT = 1.0
@@ -75,7 +76,7 @@ class Hit:
 
     @property
     def title(self) -> str:
-        return f"《{self.law_short}》{self.number_text}"
+        return f"{book_title(self.law_short)}{self.number_text}"
 
     def marked(self) -> list[tuple[str, bool]]:
         """The text cut into (piece, highlighted) for templates."""
@@ -133,7 +134,7 @@ def read(query: str, cat: Catalogue) -> Reading:
         for cited in c.articles:
             a = cat.article(law.index, cited.number, cited.sub)
             if a is not None:
-                refs.append((a, f"引用：《{law.short_name}》{a.number_text}"))
+                refs.append((a, f"引用：{book_title(law.short_name)}{a.number_text}"))
     # the words of the query outside its citations are what the lexical search reads
     rest = query
     for c in reversed(found):

@@ -20,6 +20,7 @@ from fengqiao.cases.models import Agreement, Dispute, Party, SessionRecord
 from fengqiao.core import clock, identity
 from fengqiao.geography import queries as geo
 from fengqiao.geography.choices import Level, OrgKind
+from fengqiao.statutes.titles import book_title
 
 # Block styles, in the terms of GB/T 9704: 标题 (title), 发文字号 (number), 一级标题 (heading),
 # 正文 (body, first line indented two characters), 不缩进正文 (plain), 落款 (sign),
@@ -202,7 +203,7 @@ def cite_articles(pins: list[PinnedArticle]) -> str:
     groups: dict[str, list[str]] = {}
     for p in pins:
         groups.setdefault(p.law_name, []).append(p.number_text)
-    return "，".join(f"《{law}》" + "、".join(numbers) for law, numbers in groups.items())
+    return "，".join(book_title(law) + "、".join(numbers) for law, numbers in groups.items())
 
 
 def sentence(text: str) -> str:

@@ -166,3 +166,17 @@ def test_the_teams_measuring_sets_name_articles_in_force_in_their_own_words(name
         assert not any(r["text"][i : i + overlap] in runs for i in range(len(r["text"]) - overlap + 1)), r[
             "id"
         ]
+
+
+def test_interpretations_and_decisions_are_found_and_titled_with_a_title_inside_a_title() -> None:
+    """A legislative interpretation is law in its own right and has no article numbers;
+    amendments are not searched (their words are in the consolidated law)."""
+    hits = search("李某伪造工伤材料骗取社会保险金十几万元，构成诈骗罪吗？", 5)
+    found = [h for h in hits if h.law.endswith("第二百六十六条的解释")]
+    assert found and found[0].article == 0
+    assert (
+        found[0].title == "《全国人民代表大会常务委员会关于〈中华人民共和国刑法〉第二百六十六条的解释》全文"
+    )
+    cat, idx = catalogue.current(), index.current()
+    indexed = {cat.laws[int(law)].doc_type for law in set(idx.law_of.tolist())}
+    assert {"立法解释", "法律"} <= indexed and not indexed & {"修正案", "修改决定"}
