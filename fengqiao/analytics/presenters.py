@@ -17,6 +17,7 @@ from fengqiao.analytics.queries import Scope
 from fengqiao.cases.choices import Channel, DisputeType, Tier
 from fengqiao.core import clock
 from fengqiao.geography import queries as geo
+from fengqiao.legalaid import queries as legalaid_queries
 
 COUNTS = (
     ("registered", "登记纠纷"),
@@ -163,7 +164,12 @@ def dashboard(scope: Scope, filters: Filters, today: dt.date | None = None) -> d
         }
         for month, f in trend
     ]
+    consulted = legalaid_queries.topics_in(
+        scope.code, periods.first_day(period.first), periods.last_day(period.last)
+    )
     return {
+        "consultations": consulted,
+        "consultations_total": sum(n for _, n in consulted),
         "scope": scope,
         "unit": scope.unit,
         "full_name": geo.full_name(scope.code),

@@ -1,9 +1,11 @@
 """Read side of the consultation register, always scoped by the actor's jurisdiction
 (the same subtree rule as disputes); anything outside it is, for that actor, not there."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import CASE_READERS
@@ -47,8 +49,24 @@ def consultation_list(actor: User, f: ConsultationFilter) -> QuerySet[Consultati
 
 def counts_by_topic(actor: User) -> list[tuple[str, int]]:
     """How many consultations of each topic (decided, else proposed), most frequent first."""
+    return _by_topic(consultations_for(actor))
+
+
+def topics_in(unit: int, first: dt.date, last: dt.date) -> list[tuple[str, int]]:
+    """Consultations received in ``unit`` and below from ``first`` to ``last`` (both
+    included), by topic (decided, else proposed), most frequent first: the statistics of
+    public legal service. The caller has already checked that ``unit`` is in scope."""
+    lo, hi = codes.subtree(unit)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+    qs = Consultation.objects.filter(
+        admin_unit_id__gte=lo, admin_unit_id__lt=hi, received_at__gte=start, received_at__lt=end
+    )
+    return _by_topic(qs)
+
+
+def _by_topic(qs: QuerySet[Consultation]) -> list[tuple[str, int]]:
     rows: dict[str, int] = {}
-    qs = consultations_for(actor)
     for row in qs.values("topic", "proposed_topic").annotate(n=Count("id")):
         key = row["topic"] or row["proposed_topic"]
         rows[key] = rows.get(key, 0) + row["n"]

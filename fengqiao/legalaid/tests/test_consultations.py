@@ -192,3 +192,23 @@ def test_the_api_records_lists_and_decides(personas: Personas) -> None:
     assert c.get("/api/v1/consultations?pending=true").json()["items"] == []
     decided_at = Consultation.objects.get().decided_at
     assert decided_at is not None and timezone.is_aware(decided_at)
+
+
+def test_the_dashboard_counts_the_consultations_of_its_unit_and_period_by_topic(personas: Personas) -> None:
+    with clock.frozen(dt.datetime(2026, 10, 12, 9, 0)):
+        record(personas)
+        record(personas, "他们公司拖欠了我三个月的工资，老板一直不露面，我该去哪里告？")
+        decided = record(personas, "工地上包工头欠了我们八个人的工钱，开发商说钱已经给了包工头")
+        actions.decide_topic(decided, actor=personas.village_mediator, topic="建设工程", note="问的是工程款")
+        actions.record_consultation(
+            actor=personas.other_county_officer, question=DIVORCE, channel="walk_in"
+        )  # another county: not counted
+    with clock.frozen(dt.datetime(2026, 11, 3, 9, 0)):
+        record(personas)  # another month: not counted
+    c = Client()
+    sign_in(c, personas.township_officer)
+    page = c.get("/analytics/", {"from": "2026-10", "to": "2026-10"}).content.decode()
+    table = page[page.index('id="consultations"') :]
+    table = table[: table.index("</table>")]
+    assert "婚姻家庭</th><td>1" in table and "建设工程</th><td>1" in table
+    assert "合计</th><td>3" in table
