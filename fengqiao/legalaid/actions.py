@@ -14,6 +14,7 @@ from fengqiao.core import clock, identity
 from fengqiao.core.errors import DomainError, NotFound, PermissionDenied
 from fengqiao.core.privacy import CONSULTATION_RETENTION_YEARS
 from fengqiao.geography import codes
+from fengqiao.geography.models import AdminUnit
 from fengqiao.legalaid import queries
 from fengqiao.legalaid.models import Consultation
 from fengqiao.triage import service
@@ -66,8 +67,8 @@ def record_consultation(
             raise DomainError(str(e), field="asker_phone") from None
     unit = admin_unit or actor.admin_unit_id
     assert actor.admin_unit_id is not None and unit is not None
-    if not codes.contains(actor.admin_unit_id, unit):
-        raise DomainError("受理地应在您的管辖范围内", field="admin_unit")
+    if not codes.contains(actor.admin_unit_id, unit) or not AdminUnit.objects.filter(pk=unit).exists():
+        raise DomainError("受理地应为您管辖范围内的行政区划", field="admin_unit")
 
     result = service.triage(service.Case(question))
     topic = service.classify([question], Taxonomy.CONSULT)[0]

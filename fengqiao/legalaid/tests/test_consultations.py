@@ -78,6 +78,11 @@ def test_only_desks_record_and_only_inside_their_jurisdiction(personas: Personas
             admin_unit=OTHER_COUNTY_VILLAGE,
         )
     assert e.value.field == "admin_unit"
+    with pytest.raises(DomainError) as e:  # inside the range of codes, but no such village
+        actions.record_consultation(
+            actor=personas.township_officer, question=DIVORCE, channel="walk_in", admin_unit=VILLAGE + 90
+        )
+    assert e.value.field == "admin_unit"
     c = actions.record_consultation(
         actor=personas.township_officer, question=DIVORCE, channel="walk_in", admin_unit=VILLAGE
     )
