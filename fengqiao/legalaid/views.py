@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fengqiao.accounts.models import User
-from fengqiao.accounts.roles import CASE_READERS, CONSULTATION_DESKS
+from fengqiao.accounts.roles import CASE_READERS, CONSULTATION_DESKS, REGISTRARS
 from fengqiao.core.errors import DomainError, NotFound
 from fengqiao.legalaid import actions, presenters, queries
 from fengqiao.legalaid.models import Consultation
@@ -108,6 +108,7 @@ def _detail(
         "c": presenters.consultation(c, actor),
         "topics": CONSULT_TOPICS,
         "can_decide": actor.role in CONSULTATION_DESKS,
+        "can_register": actor.role in CONSULTATION_DESKS and actor.role in REGISTRARS,
         "error": error,
     }
     return render(request, "legalaid/consultation.html", context, status=status)

@@ -163,6 +163,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
             errors = [{"field": e.field or "", "label": "", "message": e.message}]
         else:
             return redirect("web:case", pk=d.pk)
+    elif request.GET.get("consultation", "").isdecimal():
+        values = _from_consultation(actor, int(request.GET["consultation"]))
     context = {
         "errors": errors,
         "error_fields": {e["field"] for e in errors},
@@ -186,6 +188,24 @@ def party_row(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/_party_row.html", {"i": i, "n": i + 1, "next": i + 1, "p": {"role": "third_party"}}
     )
+
+
+def _from_consultation(actor: User, pk: int) -> dict[str, Any]:
+    """The registration form filled from a consultation that turned out to be a dispute
+    (转为纠纷登记): the question as the facts, the asker as the applicant."""
+    from fengqiao.legalaid import queries as legalaid_queries
+
+    try:
+        c = legalaid_queries.consultation_for(actor, pk)
+    except NotFound:
+        raise Http404() from None
+    applicant = {"role": "applicant", "name": c.asker_name, "phone": c.asker_phone}
+    return {
+        "channel": c.channel,
+        "summary": c.question[:40],
+        "narrative": c.question,
+        "parties": [applicant, {"role": "respondent"}],
+    }
 
 
 def _party_rows(values: dict[str, Any]) -> list[dict[str, Any]]:

@@ -217,3 +217,24 @@ def test_the_dashboard_counts_the_consultations_of_its_unit_and_period_by_topic(
     table = table[: table.index("</table>")]
     assert "婚姻家庭</th><td>1" in table and "建设工程</th><td>1" in table
     assert "合计</th><td>3" in table
+
+
+def test_a_consultation_that_is_a_dispute_prefills_the_registration_form(personas: Personas) -> None:
+    c = record(
+        personas,
+        "邻居修房子把排水沟堵了，下雨水全灌进我家，找他说他不理",
+        asker_name="赵某",
+        asker_phone="13812345678",
+    )
+    client = Client()
+    sign_in(client, personas.village_mediator)
+    detail = client.get(f"/consultations/{c.pk}/").content.decode()
+    assert f'href="/cases/new/?consultation={c.pk}"' in detail
+    form = client.get("/cases/new/", {"consultation": c.pk}).content.decode()
+    assert "下雨水全灌进我家" in form and 'value="赵某"' in form and 'value="13812345678"' in form
+    other = Client()
+    sign_in(other, personas.other_township_officer)
+    assert other.get("/cases/new/", {"consultation": c.pk}).status_code == 404  # not theirs
+    analyst = Client()
+    sign_in(analyst, personas.city_analyst)
+    assert "转为纠纷登记" not in analyst.get(f"/consultations/{c.pk}/").content.decode()
