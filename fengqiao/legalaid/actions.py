@@ -17,9 +17,10 @@ from fengqiao.geography import codes
 from fengqiao.geography.models import AdminUnit
 from fengqiao.legalaid import queries
 from fengqiao.legalaid.models import Consultation
+from fengqiao.triage import actions as triage_actions
 from fengqiao.triage import service
 from fengqiao.triage.models import Decision
-from fengqiao.triage.risk import FLAG_NAMES, LEVEL_NAMES, Level
+from fengqiao.triage.risk import Level
 from fengqiao.triage.taxonomies import CONSULT_TOPICS, Taxonomy
 from fengqiao.warning import actions as warning_actions
 from fengqiao.warning.choices import AlertKind, Severity
@@ -93,14 +94,13 @@ def record_consultation(
         needs_review=topic.needs_review,
     )
     if result.risk.level == Level.HIGH:
-        flags = "、".join(FLAG_NAMES[f] for f in result.risk.flags)
         warning_actions.raise_alert(
             key=f"high_risk:consultation:{c.pk}",
             kind=AlertKind.HIGH_RISK,
             severity=Severity.HIGH,
             owner_unit=unit,
             title=f"高风险法律咨询：{question}"[:200],
-            reason=f"风险等级{LEVEL_NAMES[result.risk.level]}（{flags}）。" + "；".join(result.risk.reasons),
+            reason=triage_actions.risk_reason(result),
             evidence={"consultation": c.pk, "flags": c.risk_flags, "rules_version": c.rules_version},
         )
     audit.record(actor, "record_consultation", c, topic=c.proposed_topic, risk=c.risk_level)

@@ -40,11 +40,16 @@ def proposal_row(dispute_id: int, result: Result) -> dict[str, object]:
     }
 
 
+def risk_reason(result: Result) -> str:
+    """What an alert says of a high-risk assessment: the level, its flags and their reasons."""
+    flags = "、".join(FLAG_NAMES[f] for f in result.risk.flags)
+    return f"风险等级{LEVEL_NAMES[result.risk.level]}（{flags}）。" + "；".join(result.risk.reasons)
+
+
 def alert_if_high(dispute: Dispute, result: Result) -> None:
     """A high-risk dispute raises an alert to the officers responsible for its place."""
     if result.risk.level != Level.HIGH:
         return
-    flags = "、".join(FLAG_NAMES[f] for f in result.risk.flags)
     warning_actions.raise_alert(
         key=f"high_risk:dispute:{dispute.pk}",
         kind=AlertKind.HIGH_RISK,
@@ -52,7 +57,7 @@ def alert_if_high(dispute: Dispute, result: Result) -> None:
         owner_unit=dispute.admin_unit_id,
         dispute_id=dispute.pk,
         title=f"高风险纠纷：{dispute.summary}"[:200],
-        reason=f"风险等级{LEVEL_NAMES[result.risk.level]}（{flags}）。" + "；".join(result.risk.reasons),
+        reason=risk_reason(result),
         evidence={"flags": [f.value for f in result.risk.flags], "rules_version": result.rules_version},
     )
 
