@@ -37,7 +37,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _page(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return max(1, min(int(raw), 100_000)) if raw.isdecimal() else 1
+    return max(1, min(int(raw), 100_000)) if raw.isdecimal() and len(raw) <= 6 else 1
 
 
 @login_required

@@ -163,7 +163,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
             errors = [{"field": e.field or "", "label": "", "message": e.message}]
         else:
             return redirect("web:case", pk=d.pk)
-    elif request.GET.get("consultation", "").isdecimal():
+    elif request.GET.get("consultation", "").isdecimal() and len(request.GET["consultation"]) <= 18:
         values = _from_consultation(actor, int(request.GET["consultation"]))
     context = {
         "errors": errors,
