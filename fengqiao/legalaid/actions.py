@@ -60,6 +60,8 @@ def record_consultation(
         raise DomainError("咨询方式应为来访、12348热线、网上申请或网格排查", field="channel")
     if len(asker_name.strip()) > 60:
         raise DomainError("咨询人姓名不超过60字", field="asker_name")
+    if len(reply) > MAX_QUESTION:
+        raise DomainError(f"答复要点不超过{MAX_QUESTION}字", field="reply")
     phone = ""
     if asker_phone.strip():
         try:

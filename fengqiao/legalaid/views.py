@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "asker_name": "咨询人",
     "asker_phone": "联系电话",
     "admin_unit": "受理地",
+    "reply": "答复要点",
 }
 
 

@@ -55,6 +55,7 @@ def test_a_recorded_consultation_carries_its_explained_versioned_proposal(person
         ({"question": "问" * 5001}, "question"),
         ({"channel": "court_referral"}, "channel"),
         ({"asker_phone": "12345"}, "asker_phone"),
+        ({"reply": "答" * 5001}, "reply"),
     ],
 )
 def test_bad_input_names_its_field_and_writes_nothing(
