@@ -7,8 +7,7 @@ from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import CONSULTATION_DESKS
 from fengqiao.core import identity
 from fengqiao.legalaid.models import Consultation
-from fengqiao.triage.presenters import CHANNEL_NAMES
-from fengqiao.triage.risk import FLAG_NAMES, LEVEL_NAMES, Flag, Level
+from fengqiao.triage.presenters import CHANNEL_NAMES, risk
 
 
 def consultation(c: Consultation, viewer: User) -> dict[str, Any]:
@@ -29,11 +28,7 @@ def consultation(c: Consultation, viewer: User) -> dict[str, Any]:
         "topic_confidence": c.topic_confidence,
         "topic_reasons": c.topic_reasons,
         "needs_review": c.needs_review,
-        "risk_level": c.risk_level,
-        "risk_level_name": LEVEL_NAMES[Level(c.risk_level)],
-        "risk_flags": c.risk_flags,
-        "risk_flag_names": [FLAG_NAMES[Flag(f)] for f in c.risk_flags],
-        "risk_reasons": c.risk_reasons,
+        **risk(c.risk_level, c.risk_flags, c.risk_reasons),
         "route": c.route,
         "route_name": CHANNEL_NAMES.get(c.route, c.route),
         "route_reasons": c.route_reasons,

@@ -9,6 +9,17 @@ from fengqiao.triage.risk import FLAG_NAMES, LEVEL_NAMES, Flag, Level
 CHANNEL_NAMES = {"mediation": "人民调解", **{t.value: str(t.label) for t in TransferTarget}}
 
 
+def risk(level: str, flags: list[str], reasons: list[str]) -> dict[str, Any]:
+    """A stored risk assessment as shown: level and flags with their Chinese names, and why."""
+    return {
+        "risk_level": level,
+        "risk_level_name": LEVEL_NAMES[Level(level)],
+        "risk_flags": flags,
+        "risk_flag_names": [FLAG_NAMES[Flag(f)] for f in flags],
+        "risk_reasons": reasons,
+    }
+
+
 def proposal(p: Proposal) -> dict[str, Any]:
     return {
         "id": p.pk,
@@ -20,11 +31,7 @@ def proposal(p: Proposal) -> dict[str, Any]:
         "confidence": p.type_confidence,
         "type_reasons": p.type_reasons,
         "needs_review": p.needs_review,
-        "risk_level": p.risk_level,
-        "risk_level_name": LEVEL_NAMES[Level(p.risk_level)],
-        "risk_flags": p.risk_flags,
-        "risk_flag_names": [FLAG_NAMES[Flag(f)] for f in p.risk_flags],
-        "risk_reasons": p.risk_reasons,
+        **risk(p.risk_level, p.risk_flags, p.risk_reasons),
         "complex": p.is_complex,
         "tier": p.tier,
         "tier_name": str(Tier(p.tier).label),
