@@ -15,6 +15,7 @@ import hashlib
 import json
 import random
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,12 +96,18 @@ class TextClassifier:
     """A trained model with its version; ``predict`` normalises, scores and explains."""
 
     def __init__(
-        self, taxonomy: Taxonomy, features: FeatureUnion, model: CalibratedClassifierCV, version: str
+        self,
+        taxonomy: Taxonomy,
+        features: FeatureUnion,
+        model: CalibratedClassifierCV,
+        version: str,
+        trained_on: dict[str, int] | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.features = features
         self.model = model
         self.version = version
+        self.trained_on = trained_on or {}  # examples by origin (synthetic, statute, confirmed…)
         self.classes: list[str] = [str(c) for c in model.classes_]
         self.feature_names = np.array([n.split("__", 1)[1] for n in features.get_feature_names_out()])
 
@@ -226,7 +233,8 @@ def train(taxonomy: Taxonomy, extra: Iterable[Example] = ()) -> TextClassifier:
     model.fit(matrix, y, sample_weight=weights)
     svm = model.calibrated_classifiers_[0].estimator
     svm.coef_ = svm.coef_.astype(np.float32)  # half the memory; scores are unchanged to 1e-6
-    return TextClassifier(taxonomy, features, model, data_version(taxonomy, examples))
+    trained_on = dict(Counter(e.origin for e in examples))
+    return TextClassifier(taxonomy, features, model, data_version(taxonomy, examples), trained_on)
 
 
 def evaluate(model: TextClassifier, texts: Sequence[str], gold: Sequence[str]) -> dict[str, Any]:

@@ -3,7 +3,7 @@ officer confirmed or corrected in the platform (the platform learns from its use
 
 from fengqiao.cases.models import Dispute
 from fengqiao.triage import store
-from fengqiao.triage.classifier import Example, cut_examples, statute_examples, synthetic_examples, train
+from fengqiao.triage.classifier import Example, train
 from fengqiao.triage.models import Decision, ModelVersion, Proposal
 from fengqiao.triage.taxonomies import Taxonomy
 
@@ -35,13 +35,7 @@ def retrain(taxonomy: Taxonomy) -> ModelVersion:
     extra = confirmed_examples(taxonomy)
     model = train(taxonomy, extra)
     path = store.save(model)
-    written = synthetic_examples(taxonomy)
-    counts = {
-        "synthetic": len(written),
-        "synthetic_cut": len(cut_examples(written)) if taxonomy == Taxonomy.CONSULT else 0,
-        "statute": len(statute_examples(taxonomy)),
-        "confirmed": len(extra),
-    }
+    counts = {"confirmed": 0, **model.trained_on}
     ModelVersion.objects.filter(taxonomy=taxonomy.value).update(is_active=False)
     record, _ = ModelVersion.objects.update_or_create(
         version=model.version,
