@@ -59,6 +59,7 @@ from fengqiao.demo.stories import Rows, Story, World
 from fengqiao.demo.users import DEMO_PASSWORD, USERNAMES, create_demo_mediator, create_demo_users
 from fengqiao.geography import codes
 from fengqiao.geography.choices import Level
+from fengqiao.legalaid.actions import alert_key
 from fengqiao.legalaid.models import Consultation
 from fengqiao.warning.models import Alert
 
@@ -206,7 +207,7 @@ def reset(stdout: Writer | None = None) -> dict[str, int]:
         ):
             removed[name] = model.objects.filter(dispute__in=ids).delete()[0]
         demo_consultations = Consultation.objects.filter(Q(is_demo=True) | Q(received_by__is_demo=True))
-        keys = [f"high_risk:consultation:{pk}" for pk in demo_consultations.values_list("pk", flat=True)]
+        keys = [alert_key(pk) for pk in demo_consultations.values_list("pk", flat=True)]
         Alert.objects.filter(key__in=keys).delete()
         removed["consultations"] = demo_consultations.delete()[0]
         try:

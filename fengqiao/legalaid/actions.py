@@ -32,6 +32,11 @@ MAX_QUESTION = 5000
 REMOVED = "（保存期限届满，已删除）"
 
 
+def alert_key(pk: int) -> str:
+    """The key of the alert a high-risk consultation raises (one per consultation)."""
+    return f"high_risk:consultation:{pk}"
+
+
 def _desk(actor: User) -> None:
     if actor.role not in CONSULTATION_DESKS or actor.admin_unit_id is None:
         raise PermissionDenied("只有网格员、调解员和司法所、矛调中心工作人员可以登记法律咨询")
@@ -97,7 +102,7 @@ def record_consultation(
     )
     if result.risk.level == Level.HIGH:
         warning_actions.raise_alert(
-            key=f"high_risk:consultation:{c.pk}",
+            key=alert_key(c.pk),
             kind=AlertKind.HIGH_RISK,
             severity=Severity.HIGH,
             owner_unit=unit,
@@ -151,7 +156,7 @@ def remove_expired(today: dt.date) -> int:
     ids = list(expired.values_list("pk", flat=True))
     if not ids:
         return 0
-    Alert.objects.filter(key__in=[f"high_risk:consultation:{pk}" for pk in ids]).update(
+    Alert.objects.filter(key__in=[alert_key(pk) for pk in ids]).update(
         title=REMOVED, reason=REMOVED, evidence={}
     )
     Consultation.objects.filter(pk__in=ids).update(

@@ -4,7 +4,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from fengqiao.accounts.models import User
@@ -13,6 +14,10 @@ from fengqiao.core.errors import NotFound
 from fengqiao.geography import codes
 from fengqiao.legalaid.models import Consultation
 from fengqiao.triage.models import Decision
+
+# The topic a consultation is counted under: the decided one, or the proposal while undecided
+# (``Consultation.shown_topic`` in SQL).
+SHOWN_TOPIC = Coalesce(NullIf(F("topic"), Value("")), F("proposed_topic"))
 
 
 def consultations_for(actor: User) -> QuerySet[Consultation]:
@@ -40,8 +45,8 @@ def consultation_list(actor: User, f: ConsultationFilter) -> QuerySet[Consultati
     qs = consultations_for(actor).select_related("admin_unit")
     if f.pending:
         qs = qs.filter(decision=Decision.PROPOSED)
-    if f.topic:  # the decided topic, or the proposal while undecided
-        qs = qs.filter(topic=f.topic) | qs.filter(topic="", proposed_topic=f.topic)
+    if f.topic:
+        qs = qs.alias(shown=SHOWN_TOPIC).filter(shown=f.topic)
     if f.q:
         qs = qs.filter(question__contains=f.q)
     return qs.order_by("-received_at", "-id")
@@ -66,8 +71,5 @@ def topics_in(unit: int, first: dt.date, last: dt.date) -> list[tuple[str, int]]
 
 
 def _by_topic(qs: QuerySet[Consultation]) -> list[tuple[str, int]]:
-    rows: dict[str, int] = {}
-    for row in qs.values("topic", "proposed_topic").annotate(n=Count("id")):
-        key = row["topic"] or row["proposed_topic"]
-        rows[key] = rows.get(key, 0) + row["n"]
-    return sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows = qs.values(shown=SHOWN_TOPIC).annotate(n=Count("id")).order_by("-n", "shown")
+    return [(row["shown"], row["n"]) for row in rows]
