@@ -19,7 +19,7 @@ class ConsultationIn(Schema):
     channel: str = "phone_12348"
     asker_name: str = Field(default="", max_length=60)
     asker_phone: str = Field(default="", max_length=40)
-    reply: str = Field(default="", max_length=5000)
+    reply: str = Field(default="", max_length=actions.MAX_QUESTION)
     admin_unit: int | None = None
 
 
