@@ -1,8 +1,11 @@
-"""The lexical search index: two BM25 indexes (bm25s) over every numbered article.
+"""The lexical search index: BM25 indexes (bm25s) over every numbered article.
 
 One index holds rjieba words, the other character bigrams (see ``tokens``); each
 document is the article's text prefixed by its law's short name, chapter and section,
-so a query that says 劳动合同 or 离婚 also matches by where the article sits.
+so a query that says 劳动合同 or 离婚 also matches by where the article sits, and
+followed by the situations the team wrote in lay words for the articles grassroots
+disputes turn on (``vocabulary.situations``), so that a record saying
+男人出门打工三年没回过屋 finds the article that says 分居满二年.
 Scores come from bm25s's precomputed sparse matrix, read directly so that each query
 term can carry its own weight (lay words and their statute terms, see ``vocabulary``).
 
@@ -12,7 +15,8 @@ A term is also scored as if each law were a corpus of its own (``Field.score_wit
 
 Built by `fengqiao statutes index` (or on first use) in about 15 s, saved under
 ``MODEL_DIR/statutes/`` in a folder named by a fingerprint of the corpus and of this
-module's ``FORMAT``, and memory-mapped when loaded (≈0.1 s).
+module's ``FORMAT`` (which also names the dense vectors, see ``dense``) and by a digest
+of the situations file, and memory-mapped when loaded (≈0.1 s).
 """
 
 import functools
@@ -31,7 +35,7 @@ import numpy as np
 from django.conf import settings
 
 from fengqiao.core.files import TMP, scratch_for
-from fengqiao.statutes import catalogue, source, tokens
+from fengqiao.statutes import catalogue, source, tokens, vocabulary
 from fengqiao.statutes.catalogue import ArticleEntry, Catalogue
 
 log = logging.getLogger(__name__)
@@ -57,9 +61,21 @@ def fingerprint(cat: Catalogue) -> str:
     return digest.hexdigest()[:16]
 
 
+def folder(cat: Catalogue) -> Path:
+    return statutes_dir() / f"index-{fingerprint(cat)}-{vocabulary.situations_digest()}"
+
+
 def document(a: ArticleEntry, cat: Catalogue) -> str:
     law = cat.laws[a.law]
-    return f"{law.short_name} {a.chapter} {a.section} {a.text}"
+    return " ".join((law.short_name, a.chapter, a.section, a.text, *situations(a, cat)))
+
+
+def situations(a: ArticleEntry, cat: Catalogue) -> tuple[str, ...]:
+    """The lay situations written for an article in force (none for the others, nor for an
+    article inserted by amendment, 第N条之一, which shares its number)."""
+    if not a.is_effective or a.sub:
+        return ()
+    return vocabulary.situations().get((cat.laws[a.law].short_name, a.number), ())
 
 
 @dataclass
@@ -172,7 +188,7 @@ def build(cat: Catalogue, path: Path | None = None) -> Index:
     fp = fingerprint(cat)
     index = Index(fp, articles, law_of, effective, Field.of(words), Field.of(bigrams))
     index.build_seconds = time.perf_counter() - started
-    target = path or statutes_dir() / f"index-{fp}"
+    target = path or folder(cat)
     tmp = scratch_for(target)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -215,7 +231,7 @@ def current() -> Index:
     """The index of the current corpus: loaded from disk, or built and saved when missing."""
     with _lock:
         cat = catalogue.current()
-        path = statutes_dir() / f"index-{fingerprint(cat)}"
+        path = folder(cat)
         if (path / "meta.json").exists():
             try:
                 return load(path)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from fengqiao.core.errors import NotFound
+from fengqiao.statutes import vocabulary
 from fengqiao.statutes.choices import EFFECTIVE, Status
 from fengqiao.statutes.models import Article, Law
 
@@ -41,6 +42,14 @@ def article(pk: int) -> Article:
 
 def article_by_number(law_id: int, number: int, sub: int = 0) -> Article | None:
     return Article.objects.filter(law_id=law_id, number=number, sub=sub).order_by("position").first()
+
+
+def situations(a: Article) -> tuple[str, ...]:
+    """The situations in lay words the team wrote for ``a`` when it is in force (they say
+    what the article is about, in a villager's words; they are not law)."""
+    if a.status not in EFFECTIVE or a.sub:
+        return ()
+    return vocabulary.situations().get((a.law.short_name, a.number), ())
 
 
 def neighbours(a: Article) -> tuple[Article | None, Article | None]:

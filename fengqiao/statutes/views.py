@@ -102,6 +102,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "law": article.law,
             "before": before,
             "after": after,
+            "situations": queries.situations(article),
             "colour": COLOURS.get(Status(article.status), ""),
         },
     )

@@ -1,17 +1,23 @@
-"""Lay words → statute terms, and words → the law that usually governs them.
+"""Lay words → statute terms, words → the law that usually governs them, and the
+situations each article decides, told in lay words.
 
 A citizen writes 老公 and 欠钱, the statute book says 夫妻 and 借款: the query is
 expanded with the statute terms (``data/lay_terms.tsv``), and cue words
 (``data/law_cues.tsv``) give the laws they belong to a prior in the ranking.
-Both files are hand-written; see ``data/README.md`` for their provenance.
+A mediation record says 男人出门打工三年没回过屋 where the 民法典 says 分居满二年: the
+situations the team wrote for the articles that grassroots disputes turn on
+(``data/article_situations.tsv``) are indexed beside those articles (``index``).
+All three files are hand-written; see ``data/README.md`` for their provenance.
 """
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
+SITUATIONS = "article_situations.tsv"
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -37,6 +43,21 @@ def law_cues() -> dict[str, tuple[tuple[str, float], ...]]:
     for cue, law, weight in _rows("law_cues.tsv"):
         out.setdefault(cue, []).append((law, float(weight)))
     return {cue: tuple(laws) for cue, laws in out.items()}
+
+
+@functools.cache
+def situations() -> dict[tuple[str, int], tuple[str, ...]]:
+    """(law short name, article number) → situations that article decides, in lay words."""
+    out: dict[tuple[str, int], tuple[str, ...]] = {}
+    for law, number, situation in _rows(SITUATIONS):
+        key = (law, int(number))
+        out[key] = (*out.get(key, ()), situation)
+    return out
+
+
+def situations_digest() -> str:
+    """Names the index built with the current situations (it is rebuilt when they change)."""
+    return hashlib.sha256((DATA / SITUATIONS).read_bytes()).hexdigest()[:8]
 
 
 @functools.cache

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from fengqiao.core.testing import Personas, sign_in
+from fengqiao.statutes import queries
+from fengqiao.statutes.choices import Status
 from fengqiao.statutes.models import Article, Law
 
 
@@ -98,6 +100,9 @@ def test_statute_pages_search_browse_and_check(client: Client) -> None:
     a = Article.objects.get(law=code, number=1079)
     page = client.get(f"/statutes/articles/{a.id}/").content.decode()
     assert "感情确已破裂" in page and "第一千零七十八条" in page and "第一千零八十条" in page
+    assert "常见情形" in page and "男人出去打工三年没回过屋" in page  # the team's lay situations
+    superseded = Article(law=code, number=1079, sub=0, status=Status.HISTORICAL)  # never shown as law
+    assert queries.situations(a) and not queries.situations(superseded)
     checked = client.post("/statutes/check/", {"text": "依据《婚姻法》第三十二条"}).content.decode()
     assert "已失效" in checked and "建议" in checked and "第一千零七十九条" in checked
     assert Client().get("/statutes/").status_code == 302
