@@ -53,7 +53,7 @@ from fengqiao.deadlines.models import Deadline
 from fengqiao.demo import mediators as roster_mod
 from fengqiao.demo.consultations import create_demo_consultations
 from fengqiao.demo.drafts import Draft, draft
-from fengqiao.demo.places import Atlas
+from fengqiao.demo.places import DEMO_TOWNSHIP, Atlas
 from fengqiao.demo.profiles import day_weight
 from fengqiao.demo.stories import Rows, Story, World
 from fengqiao.demo.users import DEMO_PASSWORD, USERNAMES, create_demo_mediator, create_demo_users
@@ -142,7 +142,11 @@ def generate(
             _save(tables, drafts, rows, counts)
             say(f"  纠纷 {counts['disputes']}/{cases}（{time.perf_counter() - started:.1f} 秒）")
         counts["consultations"] = create_demo_consultations(
-            rng, [users["wangsi"], users["feiyang"]], world.now
+            rng,
+            [users["wangsi"], users["feiyang"]],
+            users["qunzhong"],
+            DEMO_TOWNSHIP,
+            world.now,
         )
         audit.record(None, "demo_generate", object_type="demo", object_id="", cases=cases, seed=seed)
     counts["seconds"] = round(time.perf_counter() - started)

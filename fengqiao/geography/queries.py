@@ -1,5 +1,8 @@
 """Read-side selectors for divisions and organisations."""
 
+from itertools import pairwise
+from typing import Any
+
 from django.db.models import QuerySet
 
 from fengqiao.geography import codes
@@ -14,6 +17,45 @@ def units_within(code: int) -> QuerySet[AdminUnit]:
 
 def children_of(code: int) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(parent_id=code).order_by("code")
+
+
+def top_units() -> QuerySet[AdminUnit]:
+    """The cities of the province the platform serves: where a place cascade starts for
+    someone who has no unit of their own (a citizen, a partner department)."""
+    return AdminUnit.objects.filter(parent__level=Level.PROVINCE).order_by("code")
+
+
+# The cascading place selects of the forms, from the city down: field name and label.
+PLACE_SELECTS = (
+    (Level.CITY, "city", "市(州)"),
+    (Level.COUNTY, "county", "县(市、区)"),
+    (Level.TOWNSHIP, "township", "乡镇(街道)"),
+    (Level.VILLAGE, "village", "村(社区)"),
+)
+
+
+def place_selects(root: AdminUnit | None, chosen: int | None = None) -> list[dict[str, Any]]:
+    """The place selects below ``root`` (the actor's own unit; None: the whole province),
+    each with its options and what is selected, so that a form sent back with an error
+    shows the place already chosen (``chosen`` and its ancestors) and the options beside it."""
+    root_level = root.level if root else Level.PROVINCE
+    inside = chosen is not None and (root is None or codes.contains(root.code, chosen))
+    path = {u.level: u.code for u in unit_path(chosen)} if inside and chosen is not None else {}
+    out = []
+    parent: int | None = root.code if root else None
+    for level, name, label in PLACE_SELECTS:
+        if level <= root_level:
+            continue
+        if parent is None and level == Level.CITY:
+            options = list(top_units())
+        else:
+            options = list(children_of(parent)) if parent else []
+        selected = path.get(level)
+        out.append({"name": name, "label": label, "options": options, "selected": selected, "next": ""})
+        parent = selected
+    for above, below in pairwise(out):
+        above["next"] = below["name"]
+    return out
 
 
 def unit_path(code: int) -> list[AdminUnit]:

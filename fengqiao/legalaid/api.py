@@ -1,5 +1,6 @@
 """/api/v1/consultations — the register of legal consultations: record one (triaged at
-once), list and read them within the jurisdiction, confirm or correct the topic.
+once), list and read them within the jurisdiction, confirm or correct the topic, record
+the reply to one that has none (a citizen's online question, once called back).
 Parse, call one action or query, render."""
 
 from typing import Any
@@ -28,9 +29,14 @@ class TopicIn(Schema):
     note: str = Field(default="", max_length=500)
 
 
+class ReplyIn(Schema):
+    reply: str = Field(max_length=actions.MAX_QUESTION)
+
+
 class ListParams(Schema):
     topic: str = ""
     pending: bool = False
+    awaiting: bool = False  # citizens' online questions not yet replied to
     q: str = Field("", max_length=100)
     page: int = Field(1, ge=1, le=100_000)
     size: int = Field(20, ge=1, le=100)
@@ -47,9 +53,11 @@ def create(request: HttpRequest, payload: ConsultationIn) -> Status:
 def list_consultations(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     actor = actor_of(request)
     size, page = params.size, params.page
-    f = queries.ConsultationFilter(topic=params.topic, pending=params.pending, q=params.q)
+    f = queries.ConsultationFilter(
+        topic=params.topic, pending=params.pending, awaiting=params.awaiting, q=params.q
+    )
     rows = list(
-        queries.consultation_list(actor, f).select_related("received_by", "decided_by")[
+        queries.consultation_list(actor, f).select_related("received_by", "decided_by", "replied_by")[
             (page - 1) * size : page * size + 1
         ]
     )
@@ -71,4 +79,11 @@ def get_consultation(request: HttpRequest, consultation_id: int) -> dict[str, An
 def decide(request: HttpRequest, consultation_id: int, payload: TopicIn) -> dict[str, Any]:
     actor = actor_of(request)
     c = actions.decide_topic(queries.consultation_for(actor, consultation_id), actor=actor, **payload.dict())
+    return presenters.consultation(queries.consultation_for(actor, c.pk), actor)
+
+
+@router.post("/{int:consultation_id}/reply", summary="记录答复要点（群众网上留言回电后）")
+def reply(request: HttpRequest, consultation_id: int, payload: ReplyIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    c = actions.reply_to(queries.consultation_for(actor, consultation_id), actor=actor, reply=payload.reply)
     return presenters.consultation(queries.consultation_for(actor, c.pk), actor)

@@ -1,5 +1,7 @@
 """Public legal services. First: the register of citizens' legal consultations (法律咨询登记),
 kept by the 12348 hotline, the judicial office's window and the village's legal adviser.
+A citizen may also leave a question online for the desk of the place they choose, to be
+called back (请工作人员联系我); the desk records its reply, with who and when.
 
 Every consultation is triaged when it is recorded (topic, risk, route, with the model and
 rules versions and their reasons); the officer confirms the topic or corrects it with a
@@ -27,7 +29,13 @@ class Consultation(models.Model):
     asker_name = EncryptedCharField(_("咨询人"), max_length=60)
     asker_phone = EncryptedCharField(_("联系电话"), max_length=20)
     reply = models.TextField(_("答复要点"), blank=True)
+    replied_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # the desk that recorded it, or the citizen who left it online (a callback request)
     received_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    from_citizen = models.BooleanField(_("群众网上留言"), default=False)
     received_at = models.DateTimeField(_("登记时间"), default=clock.now)
 
     # What triage proposed when the consultation was recorded, and why.
@@ -62,10 +70,16 @@ class Consultation(models.Model):
         indexes = [
             models.Index(fields=["admin_unit", "received_at"]),
             models.Index(fields=["decision"]),
+            models.Index(fields=["received_by", "received_at"]),
         ]
 
     def __str__(self) -> str:
         return f"咨询 {self.pk} {self.question[:20]}"
+
+    @property
+    def awaits_reply(self) -> bool:
+        """A citizen left it online and no desk has replied yet."""
+        return self.from_citizen and not self.reply
 
     @property
     def shown_topic(self) -> str:

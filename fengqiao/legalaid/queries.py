@@ -8,6 +8,7 @@ from django.db.models import Count, F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import CASE_READERS
 from fengqiao.core.errors import NotFound
@@ -27,9 +28,29 @@ def consultations_for(actor: User) -> QuerySet[Consultation]:
     return Consultation.objects.filter(admin_unit_id__gte=lo, admin_unit_id__lt=hi)
 
 
+def own_consultations(actor: User) -> QuerySet[Consultation]:
+    """The questions a citizen left online to be called back, newest first."""
+    if not actor.is_active or actor.role != Role.CITIZEN:
+        return Consultation.objects.none()
+    return (
+        Consultation.objects.filter(received_by=actor, from_citizen=True)
+        .select_related("admin_unit")
+        .order_by("-received_at", "-id")
+    )
+
+
+def awaiting_reply(actor: User) -> int:
+    """How many citizens' online questions in the actor's jurisdiction await a call back."""
+    return consultations_for(actor).filter(from_citizen=True, reply="").count()
+
+
 def consultation_for(actor: User, pk: int) -> Consultation:
     try:
-        return consultations_for(actor).select_related("admin_unit", "received_by", "decided_by").get(pk=pk)
+        return (
+            consultations_for(actor)
+            .select_related("admin_unit", "received_by", "decided_by", "replied_by")
+            .get(pk=pk)
+        )
     except (Consultation.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
@@ -37,7 +58,8 @@ def consultation_for(actor: User, pk: int) -> Consultation:
 @dataclass(frozen=True)
 class ConsultationFilter:
     topic: str = ""
-    pending: bool = False
+    pending: bool = False  # topic not yet decided
+    awaiting: bool = False  # a citizen's online question not yet replied to
     q: str = ""
 
 
@@ -45,6 +67,8 @@ def consultation_list(actor: User, f: ConsultationFilter) -> QuerySet[Consultati
     qs = consultations_for(actor).select_related("admin_unit")
     if f.pending:
         qs = qs.filter(decision=Decision.PROPOSED)
+    if f.awaiting:
+        qs = qs.filter(from_citizen=True, reply="")
     if f.topic:
         qs = qs.alias(shown=SHOWN_TOPIC).filter(shown=f.topic)
     if f.q:

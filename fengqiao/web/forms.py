@@ -8,18 +8,29 @@ from django.http import QueryDict
 _PARTY_FIELD = re.compile(r"^parties-(\d+)-(\w+)$")
 
 
+def chosen_place(post: QueryDict) -> str:
+    """The place chosen in the cascading selects (``_place_selects.html``): the deepest one
+    chosen wins; "" when none is."""
+    return next((str(post[k]) for k in ("village", "township", "county", "city") if post.get(k)), "")
+
+
+def place_code(post: QueryDict) -> int | None:
+    """``chosen_place`` as a unit code, or None."""
+    raw = chosen_place(post)
+    return int(raw) if raw.isdecimal() and len(raw) <= 18 else None
+
+
 def dispute_payload(post: QueryDict) -> dict[str, Any]:
     """The registration form as a DisputeIn-shaped dict; empty party rows are dropped."""
     data: dict[str, Any] = {
         k: str(v).strip()
         for k, v in post.items()
-        if not k.startswith("parties-") and k not in ("csrfmiddlewaretoken", "county", "township", "village")
+        if not k.startswith("parties-")
+        and k not in ("csrfmiddlewaretoken", "city", "county", "township", "village")
     }
-    # the place comes from the cascading selects: the deepest one chosen wins
-    for level in ("village", "township", "county"):
-        if post.get(level):
-            data["admin_unit"] = post[level]
-            break
+    place = chosen_place(post)
+    if place:
+        data["admin_unit"] = place
     parties: dict[int, dict[str, Any]] = {}
     for key, value in post.items():
         m = _PARTY_FIELD.match(key)

@@ -134,13 +134,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _place_options(actor: User) -> dict[str, Any]:
-    """Where the actor may record a dispute: the cascade starts at his own unit."""
-    if actor.admin_unit_id is None:
-        return {"root": None, "children": geo.children_of(510000000000), "root_level": 1}
-    unit = actor.admin_unit
-    assert unit is not None
-    return {"root": unit, "children": geo.children_of(unit.code), "root_level": unit.level}
+def _place_options(actor: User, chosen: Any = None) -> dict[str, Any]:
+    """Where the actor may record a dispute: the cascade starts below his own unit, with the
+    place already chosen (a form sent back with an error) selected."""
+    code = int(chosen) if str(chosen or "").isdecimal() and len(str(chosen)) <= 18 else None
+    return {"root": actor.admin_unit, "places": geo.place_selects(actor.admin_unit, code)}
 
 
 @login_required
@@ -172,7 +170,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
         "party_rows": _party_rows(values),
         "types": DisputeType.choices,
         "channels": [c for c in Channel.choices if actor.role == "partner" or not c[0].endswith("_referral")],
-        **_place_options(actor),
+        **_place_options(actor, values.get("admin_unit")),
     }
     return render(request, "web/case_new.html", context, status=422 if errors else 200)
 

@@ -42,6 +42,7 @@ from fengqiao.cases.models import (
 )
 from fengqiao.cases.schemas import parse_org_code
 from fengqiao.core import clock, identity
+from fengqiao.demo import consultations as demo_consultations
 from fengqiao.demo import generator
 from fengqiao.demo.mediators import ROSTER_SIZE, build_roster
 from fengqiao.demo.places import Atlas
@@ -49,6 +50,7 @@ from fengqiao.demo.stories import account_reach
 from fengqiao.demo.users import DEMO_PASSWORD, USERNAMES
 from fengqiao.geography import codes
 from fengqiao.geography.choices import Level
+from fengqiao.legalaid.models import Consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -292,6 +294,10 @@ def test_everything_generated_is_marked_demo_and_the_accounts_work(demo: dict[st
     assert Dispute.objects.filter(is_demo=False).count() == 0
     assert Mediator.objects.filter(is_demo=False).count() == 0
     assert AuditEntry.objects.filter(action="demo_generate", detail__cases=CASES).count() == 1
+    consultations = Consultation.objects.all()
+    assert consultations.count() == demo_consultations.COUNT and all(c.is_demo for c in consultations)
+    left_online = consultations.filter(from_citizen=True, received_by__username="qunzhong", reply="")
+    assert left_online.count() == demo_consultations.LEFT_ONLINE  # awaiting the township's call back
 
 
 def test_running_again_creates_nothing_more(demo: dict[str, int]) -> None:

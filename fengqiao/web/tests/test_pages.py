@@ -12,6 +12,9 @@ from fengqiao.cases.choices import AgreementForm, Status
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
 from fengqiao.core.testing import (
+    CITY,
+    COUNTY,
+    OTHER_VILLAGE,
     PASSWORD,
     TOWNSHIP,
     VILLAGE,
@@ -122,6 +125,19 @@ def test_form_errors_are_shown_in_chinese_naming_the_field(personas: Personas) -
     assert "纠纷概要：内容过短" in page
     assert "当事人1 联系电话" in page
     assert not Dispute.objects.exists()
+    assert f'<option value="{VILLAGE}" selected>' in page  # the place chosen is kept
+    assert f'<option value="{OTHER_VILLAGE}">' in page  # and the villages beside it offered
+
+
+def test_a_citizens_place_cascade_starts_at_the_cities_and_keeps_the_county_chosen(personas: Personas) -> None:
+    c = logged_in(personas.citizen)
+    form = c.get("/cases/new/").content.decode()
+    assert 'name="city"' in form and f'<option value="{CITY}">' in form and "请先选择乡镇" in form
+    r = c.post("/cases/new/", {"summary": "x", "city": str(CITY), "county": str(COUNTY)})
+    page = r.content.decode()
+    assert r.status_code == 422
+    assert f'<option value="{CITY}" selected>' in page and f'<option value="{COUNTY}" selected>' in page
+    assert f'<option value="{TOWNSHIP}">' in page  # the townships of the county chosen
 
 
 def test_township_officer_records_at_township_level_when_no_village_chosen(personas: Personas) -> None:
