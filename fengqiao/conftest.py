@@ -17,6 +17,14 @@ def pytest_configure(config: Any) -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """The browser journeys run last. They use the live server, so their database is not
+    rolled back but emptied when each ends, the divisions loaded once per run included;
+    every other test may rely on those. (Each worker of a parallel run receives whole files
+    in collection order, so the browser files come last there too.)"""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from fengqiao.geography.actions import load_divisions

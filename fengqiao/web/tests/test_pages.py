@@ -129,7 +129,9 @@ def test_form_errors_are_shown_in_chinese_naming_the_field(personas: Personas) -
     assert f'<option value="{OTHER_VILLAGE}">' in page  # and the villages beside it offered
 
 
-def test_a_citizens_place_cascade_starts_at_the_cities_and_keeps_the_county_chosen(personas: Personas) -> None:
+def test_a_citizens_place_cascade_starts_at_the_cities_and_keeps_the_county_chosen(
+    personas: Personas,
+) -> None:
     c = logged_in(personas.citizen)
     form = c.get("/cases/new/").content.decode()
     assert 'name="city"' in form and f'<option value="{CITY}">' in form and "请先选择乡镇" in form
