@@ -17,12 +17,22 @@ def pytest_configure(config: Any) -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
-def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """The browser journeys run last. They use the live server, so their database is not
-    rolled back but emptied when each ends, the divisions loaded once per run included;
-    every other test may rely on those. (Each worker of a parallel run receives whole files
-    in collection order, so the browser files come last there too.)"""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test (the browser journeys, on the live server) ends by emptying every
+    table, the divisions loaded once per run included: once its fixtures are torn down, the
+    divisions are loaded again, so the tests after it on the same worker find them."""
+    result = yield
+    if nextitem is not None and "transactional_db" in getattr(item, "fixturenames", ()):
+        from pytest_django.plugin import blocking_manager_key
+
+        from fengqiao.geography.actions import load_divisions
+        from fengqiao.geography.models import AdminUnit
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not AdminUnit.objects.exists():
+                load_divisions()
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -52,20 +62,17 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's package (make setup installs it); nev
 @pytest.fixture
 def browser_page(live_server: Any, transactional_db: Any) -> Iterator[Any]:
     """A phone-sized page in real headless Chromium, driven by Playwright, against the live
-    server; ``page.base_url`` is the server's address. Downloads are accepted."""
+    server; ``page.base_url`` is the server's address. Downloads are accepted. The live
+    server's database is not rolled back but emptied when the test ends; the divisions are
+    loaded again then (``pytest_runtest_teardown``)."""
     import os
 
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    from fengqiao.geography.actions import load_divisions
-    from fengqiao.geography.models import AdminUnit
-
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test
     # makes around it are ordinary synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    if not AdminUnit.objects.exists():  # an earlier transactional test flushed the tables
-        load_divisions()
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

@@ -110,6 +110,11 @@ class Catalogue:
     def last_number(self, law: int) -> int:
         return max((a.number for a in self.articles_of(law)), default=0)
 
+    @functools.cached_property
+    def interpretations(self) -> list[int]:
+        """The laws that are legislative interpretations (立法解释), by index."""
+        return [law.index for law in self.laws if law.doc_type == "立法解释"]
+
     def alias_names(self) -> list[str]:
         """Every name a law may be called by, for reference detection."""
         return [*self.names, *self.repeals]

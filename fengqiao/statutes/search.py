@@ -57,6 +57,7 @@ WITHIN_LAW = 0.3  # share of an article's score given by its rank within its own
 CANDIDATES = 100  # lexical and nearest-by-vector candidates fused by dense vectors
 DENSE_WEIGHT = 1.0
 MAX_QUERY_CHARS = 2000
+INTERPRETATION = "立法解释"  # a query that asks for one lifts the interpretations like a law it names
 
 
 @dataclass
@@ -190,6 +191,8 @@ def _law_boost(reading: Reading, idx: index.Index, cat: Catalogue) -> np.ndarray
     for name in reading.mentioned:
         for law in cat.versions(name):
             per_law[law.index] += MENTION_WEIGHT
+    if INTERPRETATION in reading.rest:  # 依据哪项立法解释: the answer is an interpretation
+        per_law[cat.interpretations] += MENTION_WEIGHT
     return per_law[idx.law_of]
 
 

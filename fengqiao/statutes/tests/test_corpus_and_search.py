@@ -178,6 +178,16 @@ def test_a_record_in_lay_words_finds_its_article_by_the_situations_told_of_it() 
     assert not any(r.startswith("相似情形：") for r in search("民法典第1079条", 1)[0].reasons)
 
 
+def test_asking_for_a_legislative_interpretation_lifts_the_interpretations() -> None:
+    facts = "有人没经批准占了集体林地办厂，毁了几十亩林子。林地算不算刑法说的土地管理法规保护的土地？"
+    interpretation = "第二百二十八条、第三百四十二条、第四百一十条的解释"
+
+    def found(query: str) -> bool:
+        return any(h.law.endswith(interpretation) for h in search(query, 3))
+
+    assert found(facts + "依据哪项立法解释？") and not found(facts)
+
+
 def test_the_situations_name_articles_in_force_in_lay_words() -> None:
     """Every situation names an article in force and does not copy it (no six characters in a
     row), so what it adds to the index is the lay wording the article lacks."""
