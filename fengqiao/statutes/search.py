@@ -364,7 +364,7 @@ def articles_for_case(text: str, top: int = 5, prefer: Sequence[LawRange] = ()) 
     situations the team wrote in lay words beside the articles grassroots disputes turn on
     (``vocabulary.situations``) carry most of them: on the team's records
     (``data/case_articles.jsonl``, test half, with the type triage proposes) they took top-1
-    from 0.12 to 0.40 and top-5 from 0.28 to 0.75. The nearest articles by meaning join the
+    from 0.12 to 0.37 and top-5 from 0.28 to 0.75. The nearest articles by meaning join the
     lexical candidates when the vectors are built (``dense.fuse``; measured before the
     situations: top-1 0.12 → 0.22, top-5 0.28 → 0.37, for about 100 ms a case)."""
     return search(_RECORD_WORDS.sub(" ", text), top, prefer=prefer, dense=vectors.available())
