@@ -10,6 +10,7 @@ actor's jurisdiction); drafts are found only among the actor's disputes. Who may
   (``FULL_IDENTITY_ROLES``), because the documents state them (个人信息保护法 Art. 28).
 """
 
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -23,6 +24,7 @@ from fengqiao.cases.models import Dispute
 from fengqiao.core.errors import NotFound, PermissionDenied
 from fengqiao.statutes import queries as statute_queries
 from fengqiao.statutes import search
+from fengqiao.statutes.choices import LawRange
 from fengqiao.statutes.search import Hit
 from fengqiao.triage.taxonomies import STATUTE_SOURCES, Taxonomy
 
@@ -79,10 +81,18 @@ def proposals(d: Dispute, top: int = PROPOSALS) -> list[Proposal]:
     reasons and highlighted passages of the statute search; the statutes that govern its
     dispute type (``triage.taxonomies.STATUTE_SOURCES``) are preferred."""
     prefer = STATUTE_SOURCES[Taxonomy.MEDIATION].get(d.dispute_type, ()) if d.dispute_type else ()
-    hits = search.articles_for_case(case_text(d), top, prefer)
-    ids = statute_queries.ids_by_key([h.key for h in hits])
     live = set(pinned(d).values_list("article_key", flat=True))
-    return [Proposal(i + 1, h, ids.get(h.key), h.key in live) for i, h in enumerate(hits)]
+    return proposals_for(case_text(d), prefer, top, live)
+
+
+def proposals_for(
+    text: str, prefer: Sequence[LawRange] = (), top: int = PROPOSALS, pinned_keys: Set[str] = frozenset()
+) -> list[Proposal]:
+    """The articles that most likely govern a matter told by ``text`` (a case, a citizen's
+    question), ``prefer``: the statutes of its type or topic; with their database ids."""
+    hits = search.articles_for_case(text, top, prefer)
+    ids = statute_queries.ids_by_key([h.key for h in hits])
+    return [Proposal(i + 1, h, ids.get(h.key), h.key in pinned_keys) for i, h in enumerate(hits)]
 
 
 def drafts(d: Dispute) -> QuerySet[Draft]:

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fengqiao.accounts.choices import Role
 from fengqiao.accounts.models import User
 from fengqiao.accounts.roles import CASE_READERS, CONSULTATION_DESKS, REGISTRARS
+from fengqiao.assist import presenters as assist_presenters
+from fengqiao.assist import queries as assist_queries
 from fengqiao.core.errors import DomainError, NotFound
 from fengqiao.core.privacy import CONSULTATION_RETENTION_YEARS
 from fengqiao.geography import queries as geo
 from fengqiao.legalaid import actions, presenters, queries
 from fengqiao.legalaid.models import Consultation
-from fengqiao.triage.taxonomies import CONSULT_TOPICS
+from fengqiao.triage.taxonomies import CONSULT_TOPICS, STATUTE_SOURCES, Taxonomy
 from fengqiao.web.forms import place_code
 
 PAGE = 20
@@ -112,8 +114,12 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(
     request: HttpRequest, actor: User, c: Consultation, error: str = "", status: int = 200
 ) -> HttpResponse:
+    prefer = STATUTE_SOURCES[Taxonomy.CONSULT].get(c.shown_topic, ())
     context = {
         "c": presenters.consultation(c, actor),
+        "proposals": [
+            assist_presenters.proposal(p) for p in assist_queries.proposals_for(c.question, prefer)
+        ],
         "topics": CONSULT_TOPICS,
         "can_decide": actor.role in CONSULTATION_DESKS,
         "can_register": actor.role in CONSULTATION_DESKS and actor.role in REGISTRARS,

@@ -239,3 +239,15 @@ def test_a_consultation_that_is_a_dispute_prefills_the_registration_form(persona
     analyst = Client()
     sign_in(analyst, personas.city_analyst)
     assert "转为纠纷登记" not in analyst.get(f"/consultations/{c.pk}/").content.decode()
+
+
+@pytest.mark.usefixtures("corpus")
+def test_the_consultation_page_proposes_the_articles_to_answer_from(personas: Personas) -> None:
+    """The desk answers from the law: the articles for the question and its topic, with the
+    reasons and a link to each (custody after divorce, 民法典 Art. 1084, for DIVORCE)."""
+    c = record(personas)
+    client = Client()
+    sign_in(client, personas.village_mediator)
+    page = client.get(f"/consultations/{c.pk}/").content.decode()
+    assert "可参考的法条" in page and "第一千零八十四条" in page and "相似情形" in page
+    assert "/statutes/articles/" in page and "固定到本案" not in page  # nothing to pin it to
