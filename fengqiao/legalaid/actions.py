@@ -32,6 +32,9 @@ from fengqiao.warning.choices import AlertKind, Severity
 # referrals from courts, police and petition offices are disputes, not consultations.
 CONSULTATION_CHANNELS = (Channel.WALK_IN, Channel.PHONE_12348, Channel.ONLINE, Channel.GRID_SWEEP)
 MAX_QUESTION = 5000
+# A citizen's questions left online in 24 hours: enough for anyone's matters, and a desk is
+# not flooded from one account (the index on received_by, received_at counts them).
+CALLBACKS_PER_DAY = 5
 REMOVED = "（保存期限届满，已删除）"
 
 
@@ -101,6 +104,11 @@ def request_callback(
         raise DomainError("请至少选到县(区)一级，最好选到乡镇(街道)", field="admin_unit")
     if not consent:
         raise DomainError("请阅读并勾选同意后再提交", field="consent")
+    since = clock.now() - dt.timedelta(days=1)
+    if queries.own_consultations(actor).filter(received_at__gte=since).count() >= CALLBACKS_PER_DAY:
+        raise DomainError(
+            f"您24小时内已留言{CALLBACKS_PER_DAY}条，工作人员会逐一联系您；情况紧急请拨打12348公共法律服务热线或110"
+        )
     c = _create(actor, admin_unit, Channel.ONLINE, question, asker_name, asker_phone, "", from_citizen=True)
     audit.record(actor, "request_callback", c, topic=c.proposed_topic, risk=c.risk_level)
     return c

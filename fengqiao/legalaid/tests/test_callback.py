@@ -3,6 +3,7 @@
 only inside that jurisdiction, answered by the desk with who and when, and the citizen
 reads the reply under 我的咨询. Consent and a phone number are required."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 
 from fengqiao.accounts.models import AuditEntry
 from fengqiao.cases.choices import Channel
+from fengqiao.core import clock
 from fengqiao.core.errors import DomainError, NotFound, PermissionDenied
 from fengqiao.core.testing import CITY, OTHER_TOWNSHIP, TOWNSHIP, VILLAGE, Personas, sign_in
 from fengqiao.legalaid import actions, queries
@@ -165,3 +167,15 @@ def test_the_api_lists_the_questions_awaiting_a_reply_and_records_it(personas: P
         f"/api/v1/consultations/{c.pk}/reply", {"reply": "再答"}, content_type="application/json"
     )
     assert again.status_code == 400 and again.json()["message"] == "该咨询已有答复"
+
+
+def test_a_citizen_leaves_at_most_five_questions_a_day(personas: Personas) -> None:
+    with clock.frozen(dt.datetime(2026, 11, 28, 9, 0)):
+        for _ in range(actions.CALLBACKS_PER_DAY):
+            leave(personas)
+        with pytest.raises(DomainError) as e:
+            leave(personas)
+        assert "12348" in e.value.message
+    assert Consultation.objects.count() == actions.CALLBACKS_PER_DAY
+    with clock.frozen(dt.datetime(2026, 11, 29, 9, 30)):  # a day later
+        leave(personas)
