@@ -216,10 +216,15 @@ def _party_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def unit_options(request: HttpRequest) -> HttpResponse:
-    """htmx: the <option>s of the children of the unit chosen in one of the place selects."""
-    chosen = next((request.GET[k] for k in ("township", "county", "city") if request.GET.get(k)), "")
-    units = geo.children_of(int(chosen)) if chosen.isdecimal() else []
-    return render(request, "web/_unit_options.html", {"units": units})
+    """htmx: the <option>s of the children of the unit chosen in one of the place selects,
+    and the selects below those emptied (out of band), so no village of the township chosen
+    before stays selectable under another."""
+    names = [name for _, name, _ in geo.PLACE_SELECTS]
+    changed = next((k for k in names[:-1] if k in request.GET), "")
+    chosen = request.GET.get(changed, "")
+    units = geo.children_of(int(chosen)) if chosen.isdecimal() and len(chosen) <= 18 else []
+    cleared = names[names.index(changed) + 2 :] if changed else []
+    return render(request, "web/_unit_options.html", {"units": units, "cleared": cleared})
 
 
 @login_required

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from fengqiao.core.testing import CITY, COUNTY, TOWNSHIP, browser_sign_in, make_personas
+from fengqiao.core.testing import (
+    CITY,
+    COUNTY,
+    OTHER_COUNTY,
+    OTHER_TOWNSHIP,
+    TOWNSHIP,
+    browser_sign_in,
+    make_personas,
+)
 from fengqiao.legalaid import actions
 from fengqiao.legalaid.models import Consultation
 from fengqiao.triage.models import Decision
@@ -75,6 +83,13 @@ def test_a_citizen_leaves_a_question_for_the_township_and_reads_the_reply(browse
     assert "同意" in page.get_by_role("alert").inner_text()  # consent is asked for, not assumed
     assert not Consultation.objects.exists()
     assert page.get_by_label("乡镇(街道)").input_value() == str(TOWNSHIP)  # the place is kept
+    assert page.locator("#sel-village option").count() > 1  # with the township's villages
+    page.get_by_label("县(市、区)").select_option(str(OTHER_COUNTY))  # another county: its townships,
+    page.locator(f"#sel-township option[value='{OTHER_TOWNSHIP}']").wait_for(state="attached")
+    assert page.locator("#sel-village option").count() == 1  # and no village of the first one
+    page.get_by_label("县(市、区)").select_option(str(COUNTY))
+    page.locator(f"#sel-township option[value='{TOWNSHIP}']").wait_for(state="attached")
+    page.get_by_label("乡镇(街道)").select_option(str(TOWNSHIP))
     page.get_by_label("我同意").check()
     page.get_by_role("button", name="提交").click()
     page.wait_for_url(re.compile(r"/consultations/mine/"))

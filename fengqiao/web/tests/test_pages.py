@@ -243,3 +243,14 @@ def test_township_sees_what_was_escalated_and_village_sees_what_came_back(person
     assert "上报的纠纷" in township and "退回的纠纷" not in township and "普通纠纷" not in township
     village = logged_in(personas.village_mediator).get("/", {"flow": "returned"}).content.decode()
     assert "退回的纠纷" in village and "上报的纠纷" not in village
+
+
+def test_choosing_another_county_empties_the_townships_villages(personas: Personas) -> None:
+    c = logged_in(personas.citizen)
+    r = c.get("/units/options/", {"county": str(COUNTY)}).content.decode()
+    assert f'<option value="{TOWNSHIP}">' in r
+    assert '<select id="sel-village" hx-swap-oob="innerHTML">' in r and "sel-township" not in r
+    from_city = c.get("/units/options/", {"city": str(CITY)}).content.decode()
+    assert f'<option value="{COUNTY}">' in from_city
+    assert 'id="sel-township" hx-swap-oob' in from_city and 'id="sel-village" hx-swap-oob' in from_city
+    assert "hx-swap-oob" not in c.get("/units/options/", {"township": str(TOWNSHIP)}).content.decode()
