@@ -57,9 +57,10 @@ def get_law(request: HttpRequest, law_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/articles/{int:article_id}", summary="一条法条")
+@router.get("/articles/{int:article_id}", summary="一条法条（及平台编写的常见情形）")
 def get_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
-    return presenters.article(queries.article(article_id))
+    a = queries.article(article_id)
+    return {**presenters.article(a), "situations": list(queries.situations(a))}
 
 
 @router.post("/check", summary="核对文字中的法条引用")

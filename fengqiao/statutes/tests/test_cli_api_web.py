@@ -74,6 +74,7 @@ def test_api_search_browse_and_check(client: Client) -> None:
     assert len(articles) == 1260 and detail["chapters"][0]["title"] == "第一章 基本规定"
     one = client.get(f"/api/v1/statutes/articles/{divorce['id']}").json()
     assert one["number_text"] == "第一千零七十九条" and one["law"]["short_name"] == "民法典"
+    assert "男人出去打工三年没回过屋，也不联系，媳妇想离婚" in one["situations"]
     assert client.get("/api/v1/statutes/articles/999999999").status_code == 404
 
     checked = client.post(
