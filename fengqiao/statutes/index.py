@@ -71,11 +71,7 @@ def document(a: ArticleEntry, cat: Catalogue) -> str:
 
 
 def situations(a: ArticleEntry, cat: Catalogue) -> tuple[str, ...]:
-    """The lay situations written for an article in force (none for the others, nor for an
-    article inserted by amendment, 第N条之一, which shares its number)."""
-    if not a.is_effective or a.sub:
-        return ()
-    return vocabulary.situations().get((cat.laws[a.law].short_name, a.number), ())
+    return vocabulary.situations_of(cat.laws[a.law].short_name, a.number, sub=a.sub, in_force=a.is_effective)
 
 
 @dataclass

@@ -47,9 +47,7 @@ def article_by_number(law_id: int, number: int, sub: int = 0) -> Article | None:
 def situations(a: Article) -> tuple[str, ...]:
     """The situations in lay words the team wrote for ``a`` when it is in force (they say
     what the article is about, in a villager's words; they are not law)."""
-    if a.status not in EFFECTIVE or a.sub:
-        return ()
-    return vocabulary.situations().get((a.law.short_name, a.number), ())
+    return vocabulary.situations_of(a.law.short_name, a.number, sub=a.sub, in_force=a.status in EFFECTIVE)
 
 
 def neighbours(a: Article) -> tuple[Article | None, Article | None]:

@@ -55,6 +55,13 @@ def situations() -> dict[tuple[str, int], tuple[str, ...]]:
     return out
 
 
+def situations_of(law: str, number: int, *, sub: int = 0, in_force: bool = True) -> tuple[str, ...]:
+    """The situations written for an article (by its law's short name and number) when it is
+    in force; none for a superseded version, nor for an article inserted by amendment
+    (第N条之一), which shares its number."""
+    return situations().get((law, number), ()) if in_force and not sub else ()
+
+
 def situations_digest() -> str:
     """Names the index built with the current situations (it is rebuilt when they change)."""
     return hashlib.sha256((DATA / SITUATIONS).read_bytes()).hexdigest()[:8]

@@ -5,19 +5,27 @@ from typing import Any
 
 from django.http import QueryDict
 
+from fengqiao.geography.queries import PLACE_SELECTS
+
 _PARTY_FIELD = re.compile(r"^parties-(\d+)-(\w+)$")
+PLACE_FIELDS = tuple(name for _, name, _ in PLACE_SELECTS)  # city … village
 
 
 def chosen_place(post: QueryDict) -> str:
     """The place chosen in the cascading selects (``_place_selects.html``): the deepest one
     chosen wins; "" when none is."""
-    return next((str(post[k]) for k in ("village", "township", "county", "city") if post.get(k)), "")
+    return next((str(post[k]) for k in reversed(PLACE_FIELDS) if post.get(k)), "")
+
+
+def unit_code(raw: object) -> int | None:
+    """A posted unit code as an int, or None when it is not one."""
+    text = str(raw or "")
+    return int(text) if text.isdecimal() and len(text) <= 18 else None
 
 
 def place_code(post: QueryDict) -> int | None:
     """``chosen_place`` as a unit code, or None."""
-    raw = chosen_place(post)
-    return int(raw) if raw.isdecimal() and len(raw) <= 18 else None
+    return unit_code(chosen_place(post))
 
 
 def dispute_payload(post: QueryDict) -> dict[str, Any]:
@@ -25,8 +33,7 @@ def dispute_payload(post: QueryDict) -> dict[str, Any]:
     data: dict[str, Any] = {
         k: str(v).strip()
         for k, v in post.items()
-        if not k.startswith("parties-")
-        and k not in ("csrfmiddlewaretoken", "city", "county", "township", "village")
+        if not k.startswith("parties-") and k != "csrfmiddlewaretoken" and k not in PLACE_FIELDS
     }
     place = chosen_place(post)
     if place:

@@ -134,11 +134,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _place_options(actor: User, chosen: Any = None) -> dict[str, Any]:
+def _place_options(actor: User, chosen: int | None = None) -> dict[str, Any]:
     """Where the actor may record a dispute: the cascade starts below his own unit, with the
     place already chosen (a form sent back with an error) selected."""
-    code = int(chosen) if str(chosen or "").isdecimal() and len(str(chosen)) <= 18 else None
-    return {"root": actor.admin_unit, "places": geo.place_selects(actor.admin_unit, code)}
+    return {"root": actor.admin_unit, "places": geo.place_selects(actor.admin_unit, chosen)}
 
 
 @login_required
@@ -170,7 +169,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
         "party_rows": _party_rows(values),
         "types": DisputeType.choices,
         "channels": [c for c in Channel.choices if actor.role == "partner" or not c[0].endswith("_referral")],
-        **_place_options(actor, values.get("admin_unit")),
+        **_place_options(actor, forms.unit_code(values.get("admin_unit"))),
     }
     return render(request, "web/case_new.html", context, status=422 if errors else 200)
 
@@ -219,11 +218,11 @@ def unit_options(request: HttpRequest) -> HttpResponse:
     """htmx: the <option>s of the children of the unit chosen in one of the place selects,
     and the selects below those emptied (out of band), so no village of the township chosen
     before stays selectable under another."""
-    names = [name for _, name, _ in geo.PLACE_SELECTS]
+    names = forms.PLACE_FIELDS
     changed = next((k for k in names[:-1] if k in request.GET), "")
-    chosen = request.GET.get(changed, "")
-    units = geo.children_of(int(chosen)) if chosen.isdecimal() and len(chosen) <= 18 else []
-    cleared = names[names.index(changed) + 2 :] if changed else []
+    code = forms.unit_code(request.GET.get(changed))
+    units = geo.children_of(code) if code else []
+    cleared = names[names.index(changed) + 2 :] if changed else ()
     return render(request, "web/_unit_options.html", {"units": units, "cleared": cleared})
 
 
