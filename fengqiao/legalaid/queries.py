@@ -4,7 +4,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -19,6 +19,8 @@ from fengqiao.triage.models import Decision
 # The topic a consultation is counted under: the decided one, or the proposal while undecided
 # (``Consultation.shown_topic`` in SQL).
 SHOWN_TOPIC = Coalesce(NullIf(F("topic"), Value("")), F("proposed_topic"))
+# A citizen's online question no desk has replied to yet (``Consultation.awaits_reply`` in SQL).
+AWAITING_REPLY = Q(from_citizen=True, reply="")
 
 
 def consultations_for(actor: User) -> QuerySet[Consultation]:
@@ -41,7 +43,7 @@ def own_consultations(actor: User) -> QuerySet[Consultation]:
 
 def awaiting_reply(actor: User) -> int:
     """How many citizens' online questions in the actor's jurisdiction await a call back."""
-    return consultations_for(actor).filter(from_citizen=True, reply="").count()
+    return consultations_for(actor).filter(AWAITING_REPLY).count()
 
 
 def consultation_for(actor: User, pk: int) -> Consultation:
@@ -68,7 +70,7 @@ def consultation_list(actor: User, f: ConsultationFilter) -> QuerySet[Consultati
     if f.pending:
         qs = qs.filter(decision=Decision.PROPOSED)
     if f.awaiting:
-        qs = qs.filter(from_citizen=True, reply="")
+        qs = qs.filter(AWAITING_REPLY)
     if f.topic:
         qs = qs.alias(shown=SHOWN_TOPIC).filter(shown=f.topic)
     if f.q:
