@@ -17,22 +17,46 @@ def pytest_configure(config: Any) -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+_corpus_wanted = False  # some test of this worker loaded the statute corpus
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """A transactional test (the browser journeys, on the live server) ends by emptying every
-    table, the divisions loaded once per run included: once its fixtures are torn down, the
-    divisions are loaded again, so the tests after it on the same worker find them."""
+    table, the reference data loaded once per run included: once its fixtures are torn down,
+    the divisions (and the statute corpus, if this worker loaded it) are loaded again, so the
+    tests after it on the same worker find them."""
     result = yield
     if nextitem is not None and "transactional_db" in getattr(item, "fixturenames", ()):
         from pytest_django.plugin import blocking_manager_key
 
         from fengqiao.geography.actions import load_divisions
         from fengqiao.geography.models import AdminUnit
+        from fengqiao.statutes.actions import corpus_loaded, load_corpus
 
         with item.config.stash[blocking_manager_key].unblock():
             if not AdminUnit.objects.exists():
                 load_divisions()
+            if _corpus_wanted and not corpus_loaded():
+                load_corpus()
     return result
+
+
+@pytest.fixture(scope="session")
+def statute_corpus(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The statute corpus, loaded into the test database once per run (each test runs in a
+    transaction that is rolled back)."""
+    global _corpus_wanted
+    from fengqiao.statutes.actions import corpus_loaded, load_corpus
+
+    _corpus_wanted = True
+    with django_db_blocker.unblock():
+        return None if corpus_loaded() else load_corpus()
+
+
+@pytest.fixture
+def corpus(statute_corpus: Any, db: Any) -> None:
+    """Use in tests that read statutes from the database."""
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""Cases at the stages the documents need, the statute corpus in the database, and a fake
-model server that speaks the OpenAI chat-completions protocol over real HTTP."""
+"""Cases at the stages the documents need (the statute corpus in the database comes from the
+root conftest), and a fake model server that speaks the OpenAI chat-completions protocol
+over real HTTP."""
 
 import datetime as dt
 import json
@@ -16,11 +17,6 @@ from fengqiao.cases.choices import AgreementForm
 from fengqiao.cases.models import Dispute
 from fengqiao.core import clock
 from fengqiao.core.testing import Personas, make_id_number, register
-from fengqiao.statutes.tests import conftest as statutes_conftest
-
-# the statute corpus in the test database, shared with the statutes tests
-statute_corpus = statutes_conftest.statute_corpus
-corpus = statutes_conftest.corpus
 
 APPLICANT_ID = make_id_number(seq=101)
 APPLICANT_PHONE = "13812345678"
